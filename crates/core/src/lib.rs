@@ -1,0 +1,230 @@
+//! mtasts-core: the MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) engine.
+//!
+//! Pure functions over bytes: no I/O, no clock, no async. Every finding comes from the
+//! rule registry ([`rules`]), carries a byte span, line and column, and where the right
+//! edit is certain, a [`Fix`].
+
+pub mod diagnostic;
+pub mod generate;
+pub mod mta_sts;
+pub mod mx;
+pub mod rule;
+pub mod rules;
+pub mod text;
+pub mod tlsrpt;
+pub mod txt;
+
+pub use diagnostic::{Diagnostic, Edit, Fix, Severity, Span, apply_fixes};
+pub use rule::{Rule, Section, Subject};
+pub use rules::mx::MxHost;
+
+use mta_sts::{Policy, PolicyDoc, StsRecord};
+use serde::Serialize;
+use tlsrpt::TlsRptRecord;
+use txt::proto::{self, Proto, RecordCx, Role, SetCx};
+
+/// What is being linted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// The policy file.
+    Policy,
+    /// `_mta-sts` TXT record(s), one per line.
+    Sts,
+    /// `_smtp._tls` TXT record(s), one per line.
+    Tlsrpt,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Policy => "policy",
+            Kind::Sts => "sts",
+            Kind::Tlsrpt => "tlsrpt",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "policy" => Some(Kind::Policy),
+            "sts" => Some(Kind::Sts),
+            "tlsrpt" => Some(Kind::Tlsrpt),
+            _ => None,
+        }
+    }
+}
+
+/// What a conforming sender would use, when the input is valid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Parsed {
+    Policy(Policy),
+    Sts(StsRecord),
+    Tlsrpt(TlsRptRecord),
+}
+
+/// The result of linting one input.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub kind: Kind,
+    /// True exactly when a sender following the RFC would accept the input: no finding
+    /// of this input has severity error.
+    pub valid: bool,
+    /// The values that sender would use; `None` when not valid.
+    pub parsed: Option<Parsed>,
+    /// Findings sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Findings left out because one rule fired more than [`diagnostic::Sink::CAP`] times.
+    pub suppressed: usize,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+    }
+    pub fn has(&self, code: &str) -> bool {
+        self.diagnostics.iter().any(|d| d.rule.code == code)
+    }
+}
+
+/// Guess the kind of a pasted input.
+pub fn detect_kind(src: &[u8]) -> Kind {
+    let mut sts = false;
+    for rec in txt::records(src) {
+        let lower = rec.data.to_ascii_lowercase();
+        let trimmed = lower.trim_ascii_start();
+        let trimmed = trimmed.strip_prefix(b"\xef\xbb\xbf").unwrap_or(trimmed);
+        let key = trimmed.split(|&b| b == b':').next().unwrap_or_default().trim_ascii();
+        if matches!(key, b"version" | b"mode" | b"max_age" | b"mx") && trimmed.contains(&b':') {
+            return Kind::Policy;
+        }
+        if proto::TLSRPT.looks_like(&rec.data) {
+            return Kind::Tlsrpt;
+        }
+        if proto::STS.looks_like(&rec.data) {
+            sts = true;
+        }
+    }
+    if sts { Kind::Sts } else { Kind::Policy }
+}
+
+/// Lint `src` as `kind`.
+pub fn lint(kind: Kind, src: &[u8]) -> Report {
+    match kind {
+        Kind::Policy => lint_policy(src, None),
+        Kind::Sts => lint_sts(src),
+        Kind::Tlsrpt => lint_tlsrpt(src),
+    }
+}
+
+/// Lint a policy file; with `mx`, also hold the MX hosts against its patterns (those
+/// findings do not change `valid`: a sender accepts the policy either way).
+pub fn lint_policy(src: &[u8], mx: Option<&[MxHost]>) -> Report {
+    let doc = PolicyDoc::parse(src);
+    let mut sink = diagnostic::Sink::new();
+    rules::policy::check_all(&doc, &mut sink);
+    let valid = !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    if let Some(hosts) = mx {
+        rules::mx::check_all(&rules::mx::MxCx { doc: &doc, hosts }, &mut sink);
+    }
+    let parsed = if valid { doc.to_policy().map(Parsed::Policy) } else { None };
+    finish(Kind::Policy, src, sink, valid, parsed)
+}
+
+/// Lint `_mta-sts` TXT records (one per line).
+pub fn lint_sts(src: &[u8]) -> Report {
+    let (sink, chosen) = lint_txt(&proto::STS, src, rules::sts::check_record, rules::sts::check_set);
+    let valid = chosen.is_some() && !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let parsed = chosen.filter(|_| valid).and_then(|rec| {
+        let t = proto::STS.tokenize(&rec.data);
+        let cx = RecordCx { proto: &proto::STS, rec: &rec, data: &rec.data, t: &t };
+        let id = cx.named("id").next()?;
+        Some(Parsed::Sts(StsRecord { id: String::from_utf8_lossy(cx.text(id.value)).into_owned() }))
+    });
+    finish(Kind::Sts, src, sink, valid, parsed)
+}
+
+/// Lint `_smtp._tls` TXT records (one per line).
+pub fn lint_tlsrpt(src: &[u8]) -> Report {
+    let (sink, chosen) = lint_txt(&proto::TLSRPT, src, rules::tlsrpt::check_record, rules::tlsrpt::check_set);
+    let valid = chosen.is_some() && !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let parsed = chosen.filter(|_| valid).map(|rec| {
+        let t = proto::TLSRPT.tokenize(&rec.data);
+        let cx = RecordCx { proto: &proto::TLSRPT, rec: &rec, data: &rec.data, t: &t };
+        let rua = cx
+            .named("rua")
+            .flat_map(|f| tlsrpt::rua::parse_list(cx.data, f.value))
+            .map(|u| String::from_utf8_lossy(&u.text).into_owned())
+            .collect();
+        Parsed::Tlsrpt(TlsRptRecord { rua })
+    });
+    finish(Kind::Tlsrpt, src, sink, valid, parsed)
+}
+
+type RecordChecks = fn(&RecordCx<'_>, &mut diagnostic::Sink);
+type SetChecks = fn(&SetCx<'_>, &mut diagnostic::Sink);
+
+/// Run set rules over the RRset and record rules over each record meant for the
+/// protocol. Returns the findings and the one candidate, if exactly one.
+fn lint_txt(
+    proto: &'static Proto,
+    src: &[u8],
+    check_record: RecordChecks,
+    check_set: SetChecks,
+) -> (diagnostic::Sink, Option<txt::TxtRecord>) {
+    let records = txt::records(src);
+    let roles = proto.roles(&records);
+    let mut sink = diagnostic::Sink::new();
+    check_set(&SetCx { proto, src, records: &records, roles: &roles }, &mut sink);
+    for (rec, role) in records.iter().zip(&roles) {
+        if *role == Role::Unrelated {
+            continue;
+        }
+        let t = proto.tokenize(&rec.data);
+        let mut local = diagnostic::Sink::new();
+        check_record(&RecordCx { proto, rec, data: &rec.data, t: &t }, &mut local);
+        for mut d in local.diagnostics {
+            d.span = rec.span_to_source(d.span);
+            if let Some(fix) = &mut d.fix {
+                fix.edits = fix.edits.iter().map(|e| rec.edit_to_source(e)).collect();
+            }
+            if *role == Role::Discarded && d.severity == Severity::Error {
+                d.severity = Severity::Warning;
+                d.message.push_str(&format!(
+                    " (senders discard this record: with several TXT records, only those beginning with `{}` count)",
+                    text::show(proto.prefix)
+                ));
+            }
+            sink.diagnostics.push(d);
+        }
+        sink.suppressed += local.suppressed;
+    }
+    let mut candidates = records.into_iter().zip(roles).filter(|(_, r)| *r == Role::Candidate).map(|(rec, _)| rec);
+    let first = candidates.next();
+    let chosen = if candidates.next().is_none() { first } else { None };
+    (sink, chosen)
+}
+
+fn finish(kind: Kind, src: &[u8], sink: diagnostic::Sink, valid: bool, parsed: Option<Parsed>) -> Report {
+    let suppressed = sink.suppressed;
+    let mut diagnostics = sink.into_vec();
+    diagnostic::locate(src, &mut diagnostics);
+    Report { kind, valid, parsed, diagnostics, suppressed }
+}
+
+/// Apply every certain fix, repeating until nothing changes (at most a few rounds), and
+/// return the fixed input.
+pub fn fix_all(kind: Kind, src: &[u8], mx: Option<&[MxHost]>) -> Vec<u8> {
+    let mut current = src.to_vec();
+    for _ in 0..8 {
+        let report = match kind {
+            Kind::Policy => lint_policy(&current, mx),
+            other => lint(other, &current),
+        };
+        let (next, applied) = apply_fixes(&current, &report.diagnostics);
+        if applied == 0 || next == current {
+            break;
+        }
+        current = next;
+    }
+    current
+}

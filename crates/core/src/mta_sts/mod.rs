@@ -1,0 +1,7 @@
+//! MTA-STS (RFC 8461): the policy file and the `_mta-sts` TXT record.
+
+pub mod policy;
+pub mod record;
+
+pub use policy::{Mode, Policy, PolicyDoc};
+pub use record::StsRecord;

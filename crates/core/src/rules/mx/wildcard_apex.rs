@@ -1,0 +1,15 @@
+use crate::diagnostic::Sink;
+use super::MxCx;
+
+crate::rules::rule!("MXC-WILDCARD-APEX", Warning, "RFC 8461 §4.1", MxMatch, "wildcard_apex.md");
+
+pub fn check(cx: &MxCx, out: &mut Sink) {
+    for (f, p) in cx.patterns() {
+        if !p.wildcard {
+            continue;
+        }
+        for host in cx.hosts.iter().filter(|h| h.normalized.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&p.domain))) {
+            out.report(&RULE, f.value, format!("MX host `{}` is not matched by `{p}`: `*.` needs exactly one label in front", host.name));
+        }
+    }
+}

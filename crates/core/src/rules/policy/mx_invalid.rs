@@ -1,0 +1,29 @@
+use crate::diagnostic::{Edit, Fix, Sink, Span};
+use crate::mta_sts::policy::*;
+use crate::mx::pattern::{self, PatternError};
+use crate::text::show;
+
+crate::rules::rule!("POLICY-MX-INVALID", Error, "RFC 8461 §3.2, RFC 5321 §4.1.2", Policy, "mx_invalid.md");
+
+pub fn check(doc: &PolicyDoc, out: &mut Sink) {
+    let newline = doc.newline();
+    for f in doc.all(Key::Mx) {
+        let v = doc.bytes(f.value);
+        let Err(PatternError::Syntax { at, why }) = pattern::parse(v) else { continue };
+        // Several patterns on one line: split them, when every piece is valid.
+        let pieces: Vec<&[u8]> = v.split(|b| matches!(b, b' ' | b'\t' | b',' | b';')).filter(|p| !p.is_empty()).collect();
+        if pieces.len() > 1 && pieces.iter().all(|p| pattern::parse(p).is_ok()) {
+            let line = doc.lines[f.line].span;
+            let lines: Vec<String> = pieces.iter().map(|p| format!("mx: {}", String::from_utf8_lossy(p))).collect();
+            out.report_fix(
+                &RULE,
+                f.value,
+                format!("`{}` holds {} patterns; each needs its own `mx:` line", show(v), pieces.len()),
+                Fix::one("put each pattern on its own line", Edit::replace(line, lines.join(newline))),
+            );
+            continue;
+        }
+        let at = f.value.start + at;
+        out.report(&RULE, Span::new(at, (at + 1).min(f.value.end)), format!("mx `{}`: {why}", show(v)));
+    }
+}

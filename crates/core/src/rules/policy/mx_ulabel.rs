@@ -1,0 +1,21 @@
+use crate::diagnostic::{Edit, Fix, Sink};
+use crate::mta_sts::policy::*;
+use crate::mx::pattern::{self, PatternError};
+use crate::text::show;
+
+crate::rules::rule!("POLICY-MX-ULABEL", Error, "RFC 8461 §3.2", Policy, "mx_ulabel.md");
+
+pub fn check(doc: &PolicyDoc, out: &mut Sink) {
+    for f in doc.all(Key::Mx) {
+        let v = doc.bytes(f.value);
+        if let Err(PatternError::ULabel { a_label }) = pattern::parse(v) {
+            let message = format!("mx `{}` has non-ASCII characters; patterns must use the Punycode A-label form", show(v));
+            match a_label {
+                Some(a) => out.report_fix(&RULE, f.value, format!("{message} (`{a}`)"), Fix::one(format!("write `{a}`"), Edit::replace(f.value, a))),
+                None => {
+                    out.report(&RULE, f.value, message);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+use crate::diagnostic::{Sink, Span};
+use crate::mta_sts::policy::*;
+use crate::mx::pattern::{self, PatternError};
+use crate::text::show;
+
+crate::rules::rule!("POLICY-MX-WILDCARD-INVALID", Error, "RFC 8461 §3.2, §4.1", Policy, "mx_wildcard_invalid.md");
+
+pub fn check(doc: &PolicyDoc, out: &mut Sink) {
+    for f in doc.all(Key::Mx) {
+        let v = doc.bytes(f.value);
+        if let Err(PatternError::Wildcard { at }) = pattern::parse(v) {
+            let at = f.value.start + at;
+            out.report(
+                &RULE,
+                Span::new(at, at + 1),
+                format!("mx `{}`: `*` may only be the whole first label, as in `*.example.com`", show(v)),
+            );
+        }
+    }
+}

@@ -1,0 +1,33 @@
+use crate::diagnostic::{Edit, Fix, Sink};
+use crate::mta_sts::policy::*;
+use crate::text::{is_ext_name, show};
+use super::*;
+
+crate::rules::rule!("POLICY-UNKNOWN-FIELD", Info, "RFC 8461 §3.2", Policy, "unknown_field.md");
+
+pub fn check(doc: &PolicyDoc, out: &mut Sink) {
+    if !doc.has_detail() {
+        return;
+    }
+    for line in &doc.lines {
+        let Shape::Field { name, colon, .. } = line.shape else { continue };
+        let text = doc.bytes(name);
+        if !is_ext_name(text) || name.end < colon || Key::from_name(text).is_some() || Key::case_variant(text).is_some() {
+            continue;
+        }
+        match likely_meant(text) {
+            Some(key) if doc.first(key).is_none() => out.report_fix(
+                &RULE,
+                name,
+                format!("unknown field `{}` is ignored; did you mean `{}`?", show(text), key.name()),
+                Fix::one(format!("rename to `{}`", key.name()), Edit::replace(name, key.name())),
+            ),
+            Some(key) => {
+                out.report(&RULE, name, format!("unknown field `{}` is ignored; did you mean `{}`?", show(text), key.name()));
+            }
+            None => {
+                out.report(&RULE, name, format!("unknown field `{}` is ignored", show(text)));
+            }
+        }
+    }
+}
