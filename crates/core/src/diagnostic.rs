@@ -135,7 +135,12 @@ impl Sink {
     }
 
     /// Report `rule` at `span` with its default severity.
-    pub fn report(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Option<&mut Diagnostic> {
+    pub fn report(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Option<&mut Diagnostic> {
         self.report_as(rule, rule.severity, span, message)
     }
 
@@ -174,7 +179,13 @@ impl Sink {
     }
 
     /// Report with a fix attached.
-    pub fn report_fix(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>, fix: Fix) {
+    pub fn report_fix(
+        &mut self,
+        rule: &'static Rule,
+        span: Span,
+        message: impl Into<String>,
+        fix: Fix,
+    ) {
         if let Some(d) = self.report(rule, span, message) {
             d.fix = Some(fix);
         }
@@ -216,7 +227,12 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(src: &[u8]) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(src.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            src.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -226,7 +242,10 @@ impl LineIndex {
         let offset = offset.min(src.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let col = src[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let col = src[start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count();
         (line + 1, col + 1)
     }
 }
@@ -243,7 +262,10 @@ pub fn apply_fixes(src: &[u8], diagnostics: &[Diagnostic]) -> (Vec<u8>, usize) {
                     || (e.span.start == t.span.start && (e.span.is_empty() || t.span.is_empty()))
             })
         });
-        let in_bounds = fix.edits.iter().all(|e| e.span.start <= e.span.end && e.span.end <= src.len());
+        let in_bounds = fix
+            .edits
+            .iter()
+            .all(|e| e.span.start <= e.span.end && e.span.end <= src.len());
         if !clashes && in_bounds {
             edits.extend(fix.edits.iter());
             applied += 1;

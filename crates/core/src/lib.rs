@@ -79,10 +79,45 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
     pub fn has(&self, code: &str) -> bool {
         self.diagnostics.iter().any(|d| d.rule.code == code)
+    }
+
+    /// What a sending server would conclude, in one sentence.
+    pub fn summary(&self) -> String {
+        let first_error = self
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error && d.rule.subject != Subject::MxMatch)
+            .map_or(String::new(), |d| format!(": {}", d.message));
+        match (&self.parsed, self.kind) {
+            (Some(Parsed::Policy(p)), _) => {
+                let cache = generate::human_duration(p.max_age);
+                match p.mode {
+                    mta_sts::Mode::None => format!(
+                        "Valid policy: mode none (MTA-STS switched off), cached for {cache}"
+                    ),
+                    mode => format!(
+                        "Valid policy: {}, {} MX pattern{}, cached for {cache}",
+                        mode.as_str(),
+                        p.mx.len(),
+                        if p.mx.len() == 1 { "" } else { "s" }
+                    ),
+                }
+            }
+            (Some(Parsed::Sts(r)), _) => format!("Valid _mta-sts record: policy id {}", r.id),
+            (Some(Parsed::Tlsrpt(r)), _) => {
+                format!("Valid TLS-RPT record: reports go to {}", r.rua.join(", "))
+            }
+            (None, Kind::Policy) => format!("Senders will ignore this policy{first_error}"),
+            (None, Kind::Sts) => format!("Senders will see no MTA-STS policy{first_error}"),
+            (None, Kind::Tlsrpt) => format!("Reporters will find no TLS-RPT record{first_error}"),
+        }
     }
 }
 
@@ -93,7 +128,11 @@ pub fn detect_kind(src: &[u8]) -> Kind {
         let lower = rec.data.to_ascii_lowercase();
         let trimmed = lower.trim_ascii_start();
         let trimmed = trimmed.strip_prefix(b"\xef\xbb\xbf").unwrap_or(trimmed);
-        let key = trimmed.split(|&b| b == b':').next().unwrap_or_default().trim_ascii();
+        let key = trimmed
+            .split(|&b| b == b':')
+            .next()
+            .unwrap_or_default()
+            .trim_ascii();
         if matches!(key, b"version" | b"mode" | b"max_age" | b"mx") && trimmed.contains(&b':') {
             return Kind::Policy;
         }
@@ -122,34 +161,71 @@ pub fn lint_policy(src: &[u8], mx: Option<&[MxHost]>) -> Report {
     let doc = PolicyDoc::parse(src);
     let mut sink = diagnostic::Sink::new();
     rules::policy::check_all(&doc, &mut sink);
-    let valid = !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let valid = !sink
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     if let Some(hosts) = mx {
         rules::mx::check_all(&rules::mx::MxCx { doc: &doc, hosts }, &mut sink);
     }
-    let parsed = if valid { doc.to_policy().map(Parsed::Policy) } else { None };
+    let parsed = if valid {
+        doc.to_policy().map(Parsed::Policy)
+    } else {
+        None
+    };
     finish(Kind::Policy, src, sink, valid, parsed)
 }
 
 /// Lint `_mta-sts` TXT records (one per line).
 pub fn lint_sts(src: &[u8]) -> Report {
-    let (sink, chosen) = lint_txt(&proto::STS, src, rules::sts::check_record, rules::sts::check_set);
-    let valid = chosen.is_some() && !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let (sink, chosen) = lint_txt(
+        &proto::STS,
+        src,
+        rules::sts::check_record,
+        rules::sts::check_set,
+    );
+    let valid = chosen.is_some()
+        && !sink
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
     let parsed = chosen.filter(|_| valid).and_then(|rec| {
         let t = proto::STS.tokenize(&rec.data);
-        let cx = RecordCx { proto: &proto::STS, rec: &rec, data: &rec.data, t: &t };
+        let cx = RecordCx {
+            proto: &proto::STS,
+            rec: &rec,
+            data: &rec.data,
+            t: &t,
+        };
         let id = cx.named("id").next()?;
-        Some(Parsed::Sts(StsRecord { id: String::from_utf8_lossy(cx.text(id.value)).into_owned() }))
+        Some(Parsed::Sts(StsRecord {
+            id: String::from_utf8_lossy(cx.text(id.value)).into_owned(),
+        }))
     });
     finish(Kind::Sts, src, sink, valid, parsed)
 }
 
 /// Lint `_smtp._tls` TXT records (one per line).
 pub fn lint_tlsrpt(src: &[u8]) -> Report {
-    let (sink, chosen) = lint_txt(&proto::TLSRPT, src, rules::tlsrpt::check_record, rules::tlsrpt::check_set);
-    let valid = chosen.is_some() && !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let (sink, chosen) = lint_txt(
+        &proto::TLSRPT,
+        src,
+        rules::tlsrpt::check_record,
+        rules::tlsrpt::check_set,
+    );
+    let valid = chosen.is_some()
+        && !sink
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
     let parsed = chosen.filter(|_| valid).map(|rec| {
         let t = proto::TLSRPT.tokenize(&rec.data);
-        let cx = RecordCx { proto: &proto::TLSRPT, rec: &rec, data: &rec.data, t: &t };
+        let cx = RecordCx {
+            proto: &proto::TLSRPT,
+            rec: &rec,
+            data: &rec.data,
+            t: &t,
+        };
         let rua = cx
             .named("rua")
             .flat_map(|f| tlsrpt::rua::parse_list(cx.data, f.value))
@@ -174,14 +250,30 @@ fn lint_txt(
     let records = txt::records(src);
     let roles = proto.roles(&records);
     let mut sink = diagnostic::Sink::new();
-    check_set(&SetCx { proto, src, records: &records, roles: &roles }, &mut sink);
+    check_set(
+        &SetCx {
+            proto,
+            src,
+            records: &records,
+            roles: &roles,
+        },
+        &mut sink,
+    );
     for (rec, role) in records.iter().zip(&roles) {
         if *role == Role::Unrelated {
             continue;
         }
         let t = proto.tokenize(&rec.data);
         let mut local = diagnostic::Sink::new();
-        check_record(&RecordCx { proto, rec, data: &rec.data, t: &t }, &mut local);
+        check_record(
+            &RecordCx {
+                proto,
+                rec,
+                data: &rec.data,
+                t: &t,
+            },
+            &mut local,
+        );
         for mut d in local.diagnostics {
             d.span = rec.span_to_source(d.span);
             if let Some(fix) = &mut d.fix {
@@ -198,17 +290,37 @@ fn lint_txt(
         }
         sink.suppressed += local.suppressed;
     }
-    let mut candidates = records.into_iter().zip(roles).filter(|(_, r)| *r == Role::Candidate).map(|(rec, _)| rec);
+    let mut candidates = records
+        .into_iter()
+        .zip(roles)
+        .filter(|(_, r)| *r == Role::Candidate)
+        .map(|(rec, _)| rec);
     let first = candidates.next();
-    let chosen = if candidates.next().is_none() { first } else { None };
+    let chosen = if candidates.next().is_none() {
+        first
+    } else {
+        None
+    };
     (sink, chosen)
 }
 
-fn finish(kind: Kind, src: &[u8], sink: diagnostic::Sink, valid: bool, parsed: Option<Parsed>) -> Report {
+fn finish(
+    kind: Kind,
+    src: &[u8],
+    sink: diagnostic::Sink,
+    valid: bool,
+    parsed: Option<Parsed>,
+) -> Report {
     let suppressed = sink.suppressed;
     let mut diagnostics = sink.into_vec();
     diagnostic::locate(src, &mut diagnostics);
-    Report { kind, valid, parsed, diagnostics, suppressed }
+    Report {
+        kind,
+        valid,
+        parsed,
+        diagnostics,
+        suppressed,
+    }
 }
 
 /// Apply every certain fix, repeating until nothing changes (at most a few rounds), and

@@ -99,7 +99,9 @@ impl Rule {
                 let Some(nl) = after.find('\n') else { break };
                 let info = after[..nl].trim();
                 let body_start = &after[nl + 1..];
-                let Some(close) = body_start.find("```") else { break };
+                let Some(close) = body_start.find("```") else {
+                    break;
+                };
                 let body = &body_start[..close];
                 rest = &body_start[close + 3..];
                 let mut words = info.split_whitespace();
@@ -107,12 +109,23 @@ impl Rule {
                 if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone") {
                     continue;
                 }
-                let mut mx = Vec::new();
+                let mut mx = None;
                 for w in words {
                     if let Some(list) = w.strip_prefix("mx=") {
-                        mx.extend(list.split(',').filter(|s| !s.is_empty()).map(str::to_string));
+                        mx = Some(
+                            list.split(',')
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_string)
+                                .collect(),
+                        );
                     }
                 }
+                let kind = match kind {
+                    "policy" => "policy",
+                    "sts" => "sts",
+                    "tlsrpt" => "tlsrpt",
+                    _ => "zone",
+                };
                 out.push(DocExample {
                     kind,
                     mx,
@@ -130,7 +143,9 @@ impl Rule {
 #[derive(Clone, Debug)]
 pub struct DocExample {
     pub kind: &'static str,
-    pub mx: Vec<String>,
+    /// `mx=a.example,b.example` in the info string: hold the policy against these MX
+    /// hosts (`mx=` alone: no MX records).
+    pub mx: Option<Vec<String>>,
     pub input: Vec<u8>,
     pub fires: bool,
 }
@@ -167,7 +182,10 @@ pub fn unescape_example(body: &str) -> Vec<u8> {
                         hex.push(h);
                     }
                 }
-                let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).unwrap_or('?');
+                let ch = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .unwrap_or('?');
                 let mut buf = [0; 4];
                 out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
             }

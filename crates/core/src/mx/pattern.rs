@@ -25,13 +25,23 @@ pub enum PatternError {
     /// Valid except for one trailing `.`.
     TrailingDot,
     /// `*` somewhere other than a single leading `*.`.
-    Wildcard { at: usize },
+    Wildcard {
+        at: usize,
+    },
     /// Non-ASCII; `a_label` is the Punycode form when the name converts.
-    ULabel { a_label: Option<String> },
+    ULabel {
+        a_label: Option<String>,
+    },
     /// A label over 63 octets or a name over 253.
-    Length { label: Option<(usize, usize)>, total: usize },
+    Length {
+        label: Option<(usize, usize)>,
+        total: usize,
+    },
     /// Anything else outside LDH: `at` is the offending byte, `why` says what is wrong.
-    Syntax { at: usize, why: &'static str },
+    Syntax {
+        at: usize,
+        why: &'static str,
+    },
 }
 
 impl MxPattern {
@@ -85,7 +95,10 @@ pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
 /// RFC 5321 `Domain`, plus the DNS length limits.
 fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
     if domain.is_empty() {
-        return Err(PatternError::Syntax { at: base, why: "nothing follows `*.`" });
+        return Err(PatternError::Syntax {
+            at: base,
+            why: "nothing follows `*.`",
+        });
     }
     let mut start = 0;
     let mut long_label = None;
@@ -101,7 +114,10 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
             };
             return Err(PatternError::Syntax { at, why });
         }
-        if let Some(i) = label.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'-')) {
+        if let Some(i) = label
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
+        {
             let why = match label[i] {
                 b'_' => "`_` is not allowed in a host name",
                 b' ' | b'\t' => "a pattern cannot contain spaces",
@@ -112,10 +128,16 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
             return Err(PatternError::Syntax { at: at + i, why });
         }
         if label[0] == b'-' {
-            return Err(PatternError::Syntax { at, why: "a label cannot start with `-`" });
+            return Err(PatternError::Syntax {
+                at,
+                why: "a label cannot start with `-`",
+            });
         }
         if label[label.len() - 1] == b'-' {
-            return Err(PatternError::Syntax { at: at + label.len() - 1, why: "a label cannot end with `-`" });
+            return Err(PatternError::Syntax {
+                at: at + label.len() - 1,
+                why: "a label cannot end with `-`",
+            });
         }
         if label.len() > 63 && long_label.is_none() {
             long_label = Some((at, label.len()));
@@ -123,12 +145,19 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
         start += label.len() + 1;
     }
     if long_label.is_some() || domain.len() + base > 253 {
-        return Err(PatternError::Length { label: long_label, total: domain.len() + base });
+        return Err(PatternError::Length {
+            label: long_label,
+            total: domain.len() + base,
+        });
     }
     Ok(())
 }
 
 /// Whether a valid pattern's domain looks like an IPv4 address.
 pub fn looks_numeric(p: &MxPattern) -> bool {
-    !p.wildcard && p.domain.split('.').count() == 4 && p.domain.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+    !p.wildcard
+        && p.domain.split('.').count() == 4
+        && p.domain
+            .split('.')
+            .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
 }

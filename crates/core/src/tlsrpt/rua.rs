@@ -30,14 +30,25 @@ pub fn parse_list(data: &[u8], value: Span) -> Vec<Uri> {
     let mut out = Vec::new();
     let mut start = value.start;
     loop {
-        let end = data[start..value.end].iter().position(|&b| b == b',').map_or(value.end, |i| start + i);
+        let end = data[start..value.end]
+            .iter()
+            .position(|&b| b == b',')
+            .map_or(value.end, |i| start + i);
         let raw = &data[start..end];
         let lead = raw.iter().take_while(|b| crate::text::is_wsp(**b)).count();
-        let trail = raw[lead..].iter().rev().take_while(|b| crate::text::is_wsp(**b)).count();
+        let trail = raw[lead..]
+            .iter()
+            .rev()
+            .take_while(|b| crate::text::is_wsp(**b))
+            .count();
         let span = Span::new(start + lead, end - trail);
         let text = data[span.start..span.end].to_vec();
         let problem = check(&text);
-        out.push(Uri { span, text, problem });
+        out.push(Uri {
+            span,
+            text,
+            problem,
+        });
         if end >= value.end {
             break;
         }
@@ -55,23 +66,35 @@ fn is_unreserved(b: u8) -> bool {
 }
 
 fn is_sub_delim(b: u8) -> bool {
-    matches!(b, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=')
+    matches!(
+        b,
+        b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+    )
 }
 
 /// The first problem of one URI.
 pub fn check(uri: &[u8]) -> Option<Problem> {
     if uri.is_empty() {
-        return Some(Problem::Invalid("the list has an empty member (two commas, or a comma at the end)".into()));
+        return Some(Problem::Invalid(
+            "the list has an empty member (two commas, or a comma at the end)".into(),
+        ));
     }
     let Some(colon) = uri.iter().position(|&b| b == b':') else {
-        return Some(Problem::Invalid("it has no scheme; write `mailto:` or `https://` in front".into()));
+        return Some(Problem::Invalid(
+            "it has no scheme; write `mailto:` or `https://` in front".into(),
+        ));
     };
     let scheme = &uri[..colon];
     if scheme.is_empty()
         || !scheme[0].is_ascii_alphabetic()
-        || !scheme.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        || !scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     {
-        return Some(Problem::Invalid(format!("`{}` is not a URI scheme", crate::text::show(scheme))));
+        return Some(Problem::Invalid(format!(
+            "`{}` is not a URI scheme",
+            crate::text::show(scheme)
+        )));
     }
     // Characters: every byte must be allowed somewhere in a URI.
     let mut hashes = 0;
@@ -80,9 +103,13 @@ pub fn check(uri: &[u8]) -> Option<Problem> {
         let b = uri[i];
         match b {
             b'%' => {
-                let ok = uri.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && uri.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+                let ok = uri.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && uri.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
                 if !ok {
-                    return Some(Problem::Invalid(format!("`%` at position {} does not start a `%XX` escape", i + 1)));
+                    return Some(Problem::Invalid(format!(
+                        "`%` at position {} does not start a `%XX` escape",
+                        i + 1
+                    )));
                 }
                 i += 3;
                 continue;
@@ -94,10 +121,25 @@ pub fn check(uri: &[u8]) -> Option<Problem> {
                     return Some(Problem::Invalid("it has more than one `#`".into()));
                 }
             }
-            b if is_unreserved(b) || is_sub_delim(b) || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') => {}
-            b' ' | b'\t' => return Some(Problem::Invalid("it contains a space; encode it as `%20`".into())),
-            b if !b.is_ascii() => return Some(Problem::Invalid("it contains non-ASCII characters; percent-encode them".into())),
-            b => return Some(Problem::Invalid(format!("`{}` is not allowed in a URI", crate::text::show(&[b])))),
+            b if is_unreserved(b)
+                || is_sub_delim(b)
+                || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') => {}
+            b' ' | b'\t' => {
+                return Some(Problem::Invalid(
+                    "it contains a space; encode it as `%20`".into(),
+                ));
+            }
+            b if !b.is_ascii() => {
+                return Some(Problem::Invalid(
+                    "it contains non-ASCII characters; percent-encode them".into(),
+                ));
+            }
+            b => {
+                return Some(Problem::Invalid(format!(
+                    "`{}` is not allowed in a URI",
+                    crate::text::show(&[b])
+                )));
+            }
         }
         i += 1;
     }
@@ -109,7 +151,9 @@ pub fn check(uri: &[u8]) -> Option<Problem> {
     match lower.as_slice() {
         b"mailto" => check_mailto(rest),
         b"https" => check_https(rest),
-        _ => Some(Problem::Scheme(String::from_utf8_lossy(scheme).into_owned())),
+        _ => Some(Problem::Scheme(
+            String::from_utf8_lossy(scheme).into_owned(),
+        )),
     }
 }
 
@@ -118,7 +162,9 @@ fn percent_decode(s: &[u8]) -> Vec<u8> {
     let mut i = 0;
     while i < s.len() {
         if s[i] == b'%' && i + 2 < s.len() {
-            let hex = std::str::from_utf8(&s[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = std::str::from_utf8(&s[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 i += 3;
@@ -136,7 +182,9 @@ fn is_atext(b: u8) -> bool {
 }
 
 fn is_dot_atom(s: &[u8]) -> bool {
-    !s.is_empty() && s.split(|&b| b == b'.').all(|part| !part.is_empty() && part.iter().all(|&b| is_atext(b)))
+    !s.is_empty()
+        && s.split(|&b| b == b'.')
+            .all(|part| !part.is_empty() && part.iter().all(|&b| is_atext(b)))
 }
 
 fn check_mailto(rest: &[u8]) -> Option<Problem> {
@@ -154,7 +202,9 @@ fn check_mailto(rest: &[u8]) -> Option<Problem> {
         let local_ok = is_dot_atom(local)
             || (local.len() >= 2 && local[0] == b'"' && local[local.len() - 1] == b'"');
         if !local_ok {
-            return Some(Problem::Mailto(format!("the local part of `{shown}` is not a valid address (no leading, trailing or double dots)")));
+            return Some(Problem::Mailto(format!(
+                "the local part of `{shown}` is not a valid address (no leading, trailing or double dots)"
+            )));
         }
         let domain_ok = if domain.first() == Some(&b'[') {
             domain.last() == Some(&b']')
@@ -162,7 +212,9 @@ fn check_mailto(rest: &[u8]) -> Option<Problem> {
             is_dot_atom(domain) && !domain.contains(&b':')
         };
         if !domain_ok {
-            return Some(Problem::Mailto(format!("the domain of `{shown}` is not a valid domain")));
+            return Some(Problem::Mailto(format!(
+                "the domain of `{shown}` is not a valid domain"
+            )));
         }
     }
     None
@@ -170,9 +222,14 @@ fn check_mailto(rest: &[u8]) -> Option<Problem> {
 
 fn check_https(rest: &[u8]) -> Option<Problem> {
     let Some(after) = rest.strip_prefix(b"//") else {
-        return Some(Problem::Invalid("an `https:` URI needs `//` and a host".into()));
+        return Some(Problem::Invalid(
+            "an `https:` URI needs `//` and a host".into(),
+        ));
     };
-    let authority_end = after.iter().position(|&b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len());
+    let authority_end = after
+        .iter()
+        .position(|&b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(after.len());
     let authority = &after[..authority_end];
     let host_port = match authority.iter().rposition(|&b| b == b'@') {
         Some(i) => &authority[i + 1..],
@@ -182,10 +239,16 @@ fn check_https(rest: &[u8]) -> Option<Problem> {
         match host_port.iter().position(|&b| b == b']') {
             Some(end) => {
                 let port = &host_port[end + 1..];
-                if !port.is_empty() && !(port[0] == b':' && port[1..].iter().all(u8::is_ascii_digit)) {
-                    return Some(Problem::Invalid("text after the IP literal is not a port".into()));
+                if !port.is_empty()
+                    && !(port[0] == b':' && port[1..].iter().all(u8::is_ascii_digit))
+                {
+                    return Some(Problem::Invalid(
+                        "text after the IP literal is not a port".into(),
+                    ));
                 }
-                return Some(Problem::HttpsHost("the host is an IP address literal".into()));
+                return Some(Problem::HttpsHost(
+                    "the host is an IP address literal".into(),
+                ));
             }
             None => return Some(Problem::Invalid("the IP literal has no closing `]`".into())),
         }
@@ -204,14 +267,23 @@ fn check_https(rest: &[u8]) -> Option<Problem> {
         return Some(Problem::Invalid("the `https:` URI has no host".into()));
     }
     if host.contains(&b'[') || host.contains(&b']') {
-        return Some(Problem::Invalid("`[` and `]` are only allowed around an IP literal".into()));
+        return Some(Problem::Invalid(
+            "`[` and `]` are only allowed around an IP literal".into(),
+        ));
     }
     let labels: Vec<&[u8]> = host.split(|&b| b == b'.').collect();
-    if labels.len() == 4 && labels.iter().all(|l| !l.is_empty() && l.iter().all(u8::is_ascii_digit)) {
+    if labels.len() == 4
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.iter().all(u8::is_ascii_digit))
+    {
         return Some(Problem::HttpsHost("the host is an IP address".into()));
     }
     if !host.contains(&b'.') {
-        return Some(Problem::HttpsHost(format!("the host `{}` is a single label", crate::text::show(host))));
+        return Some(Problem::HttpsHost(format!(
+            "the host `{}` is a single label",
+            crate::text::show(host)
+        )));
     }
     None
 }

@@ -20,7 +20,10 @@ pub fn leading_wsp(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report_fix(
             rule,
             span,
-            format!("the record starts with whitespace; it must begin with `{}`", show(cx.proto.version)),
+            format!(
+                "the record starts with whitespace; it must begin with `{}`",
+                show(cx.proto.version)
+            ),
             Fix::one("remove the leading whitespace", Edit::delete(span)),
         );
     }
@@ -28,14 +31,20 @@ pub fn leading_wsp(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 
 /// The first field, when it is meant to be the version (its name is `v` in any case).
 fn version_like<'a>(cx: &'a RecordCx) -> Option<&'a super::tagged::Field> {
-    cx.t.fields.first().filter(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"))
+    cx.t.fields
+        .first()
+        .filter(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"))
 }
 
 pub fn version_not_first(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     if cx.t.fields.is_empty() || version_like(cx).is_some() {
         return;
     }
-    if let Some(f) = cx.t.rest().iter().find(|f| cx.text(f.name).eq_ignore_ascii_case(b"v")) {
+    if let Some(f) =
+        cx.t.rest()
+            .iter()
+            .find(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"))
+    {
         out.report(
             rule,
             f.span,
@@ -51,17 +60,28 @@ pub fn version_not_first(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 pub fn version_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     let want = cx.proto.version;
     let Some(first) = cx.t.fields.first() else {
-        out.report(rule, Span::at(0), format!("the record is empty; it must begin with `{}`", show(want)));
+        out.report(
+            rule,
+            Span::at(0),
+            format!("the record is empty; it must begin with `{}`", show(want)),
+        );
         return;
     };
     let Some(f) = version_like(cx) else {
         // Not a version at all; if one comes later, version_not_first says so.
-        let later = cx.t.rest().iter().any(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"));
+        let later =
+            cx.t.rest()
+                .iter()
+                .any(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"));
         if !later {
             out.report(
                 rule,
                 first.span,
-                format!("the record must begin with `{}`, not `{}`", show(want), show(cx.text(first.span))),
+                format!(
+                    "the record must begin with `{}`, not `{}`",
+                    show(want),
+                    show(cx.text(first.span))
+                ),
             );
         }
         return;
@@ -85,18 +105,40 @@ pub fn version_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report_fix(
             rule,
             f.span,
-            format!("`{}` has whitespace around `=`; write `{}`", show(text), show(want)),
-            Fix::one("remove the whitespace", Edit::replace(f.span, String::from_utf8_lossy(want))),
+            format!(
+                "`{}` has whitespace around `=`; write `{}`",
+                show(text),
+                show(want)
+            ),
+            Fix::one(
+                "remove the whitespace",
+                Edit::replace(f.span, String::from_utf8_lossy(want)),
+            ),
         );
     } else if value.eq_ignore_ascii_case(want_value) {
         out.report_fix(
             rule,
             f.span,
-            format!("`{}` is not `{}`: the version is case-sensitive", show(text), show(want)),
-            Fix::one(format!("write `{}`", show(want)), Edit::replace(f.span, String::from_utf8_lossy(want))),
+            format!(
+                "`{}` is not `{}`: the version is case-sensitive",
+                show(text),
+                show(want)
+            ),
+            Fix::one(
+                format!("write `{}`", show(want)),
+                Edit::replace(f.span, String::from_utf8_lossy(want)),
+            ),
         );
     } else {
-        out.report(rule, f.span, format!("the version must be exactly `{}`, not `{}`", show(want), show(text)));
+        out.report(
+            rule,
+            f.span,
+            format!(
+                "the version must be exactly `{}`, not `{}`",
+                show(want),
+                show(text)
+            ),
+        );
     }
 }
 
@@ -106,7 +148,10 @@ pub fn no_fields(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report(
             rule,
             Span::new(0, end),
-            format!("nothing follows the version; the record needs `{}=`", cx.proto.required),
+            format!(
+                "nothing follows the version; the record needs `{}=`",
+                cx.proto.required
+            ),
         );
     }
 }
@@ -127,7 +172,10 @@ pub fn trailing_garbage(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report(
             rule,
             span,
-            format!("`{}` follows a value without `;`; fields are `name=value` separated by `;`", show(cx.text(span))),
+            format!(
+                "`{}` follows a value without `;`; fields are `name=value` separated by `;`",
+                show(cx.text(span))
+            ),
         );
     }
     for &(index, at) in &cx.t.missing_semicolons {
@@ -138,7 +186,10 @@ pub fn trailing_garbage(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report_fix(
             rule,
             field.span,
-            format!("`{}` follows the previous field without `;`", show(cx.text(field.span))),
+            format!(
+                "`{}` follows the previous field without `;`",
+                show(cx.text(field.span))
+            ),
             Fix::one("insert `;`", Edit::insert(at, ";")),
         );
     }
@@ -155,7 +206,11 @@ pub fn trailing_garbage(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 pub fn field_syntax(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     for f in cx.t.rest() {
         if f.eq.is_none() {
-            out.report(rule, f.span, format!("`{}` is not a `name=value` field", show(cx.text(f.span))));
+            out.report(
+                rule,
+                f.span,
+                format!("`{}` is not a `name=value` field", show(cx.text(f.span))),
+            );
         } else if f.wsp_around_eq {
             let fixed = format!(
                 "{}={}",
@@ -174,10 +229,9 @@ pub fn field_syntax(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 
 /// Extension fields: fields after the version, well-formed, not the registered one.
 fn extensions<'a>(cx: &'a RecordCx) -> impl Iterator<Item = &'a super::tagged::Field> + 'a {
-    cx.t
-        .rest()
-        .iter()
-        .filter(|f| f.eq.is_some() && !f.wsp_around_eq && cx.text(f.name) != cx.proto.required.as_bytes())
+    cx.t.rest().iter().filter(|f| {
+        f.eq.is_some() && !f.wsp_around_eq && cx.text(f.name) != cx.proto.required.as_bytes()
+    })
 }
 
 pub fn ext_name_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
@@ -189,7 +243,8 @@ pub fn ext_name_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
             } else if name.len() > 32 {
                 format!("is {} characters long (at most 32)", name.len())
             } else {
-                "must start with a letter or digit and use only letters, digits, `_`, `-` and `.`".to_string()
+                "must start with a letter or digit and use only letters, digits, `_`, `-` and `.`"
+                    .to_string()
             };
             out.report(rule, f.name, format!("field name `{}` {why}", show(name)));
         }
@@ -208,7 +263,10 @@ pub fn ext_value_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         if value.is_empty() {
             out.report(rule, f.span, format!("`{}=` has no value", show(name)));
         } else if !ascii.is_empty() && !is_txt_ext_value(&ascii) {
-            let bad = value.iter().position(|&b| b.is_ascii() && (!(0x21..=0x7e).contains(&b) || b == b'=')).unwrap_or(0);
+            let bad = value
+                .iter()
+                .position(|&b| b.is_ascii() && (!(0x21..=0x7e).contains(&b) || b == b'='))
+                .unwrap_or(0);
             let at = f.value.start + bad;
             out.report(
                 rule,
@@ -226,13 +284,26 @@ pub fn ext_value_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 pub fn unknown_field(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     for f in extensions(cx) {
         let name = cx.text(f.name);
-        if is_ext_name(name) && !name.eq_ignore_ascii_case(b"v") {
+        let value: Vec<u8> = cx
+            .text(f.value)
+            .iter()
+            .copied()
+            .filter(u8::is_ascii)
+            .collect();
+        if is_ext_name(name) && !name.eq_ignore_ascii_case(b"v") && is_txt_ext_value(&value) {
             let hint = if name.eq_ignore_ascii_case(cx.proto.required.as_bytes()) {
-                format!("; names are case-sensitive, so this is not `{}`", cx.proto.required)
+                format!(
+                    "; names are case-sensitive, so this is not `{}`",
+                    cx.proto.required
+                )
             } else {
                 String::new()
             };
-            out.report(rule, f.span, format!("unknown field `{}` is ignored{hint}", show(name)));
+            out.report(
+                rule,
+                f.span,
+                format!("unknown field `{}` is ignored{hint}", show(name)),
+            );
         }
     }
 }
@@ -262,11 +333,21 @@ pub fn not_found(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
     if cx.roles.iter().any(|r| *r == Role::Candidate) {
         return;
     }
-    let span = cx.records.first().map_or(Span::new(0, cx.src.len()), |r| r.line);
+    let span = cx
+        .records
+        .first()
+        .map_or(Span::new(0, cx.src.len()), |r| r.line);
     let message = if cx.records.is_empty() {
-        format!("no TXT record given: senders see no {} record", cx.proto.name)
+        format!(
+            "no TXT record given: senders see no {} record",
+            cx.proto.name
+        )
     } else {
-        format!("no record begins with `{}`: senders see no {} record", show(cx.proto.prefix), cx.proto.name)
+        format!(
+            "no record begins with `{}`: senders see no {} record",
+            show(cx.proto.prefix),
+            cx.proto.name
+        )
     };
     out.report(rule, span, message);
 }
@@ -297,7 +378,11 @@ pub fn unrelated_record(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
             out.report(
                 rule,
                 rec.line,
-                format!("`{}` is not a {} record; senders discard it", show(&rec.data), cx.proto.name),
+                format!(
+                    "`{}` is not a {} record; senders discard it",
+                    show(&rec.data),
+                    cx.proto.name
+                ),
             );
         }
     }
@@ -331,7 +416,11 @@ pub fn multi_string(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
                 out.report(
                     rule,
                     rec.line,
-                    format!("{} strings are joined without spaces into `{}`", rec.strings.len(), show(&rec.data)),
+                    format!(
+                        "{} strings are joined without spaces into `{}`",
+                        rec.strings.len(),
+                        show(&rec.data)
+                    ),
                 );
             }
         }

@@ -85,8 +85,15 @@ pub fn records(src: &[u8]) -> Vec<TxtRecord> {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < src.len() {
-        let end = src[pos..].iter().position(|&b| b == b'\n').map_or(src.len(), |i| pos + i);
-        let content_end = if end > pos && src[end - 1] == b'\r' { end - 1 } else { end };
+        let end = src[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(src.len(), |i| pos + i);
+        let content_end = if end > pos && src[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
         let line = &src[pos..content_end];
         if !line.iter().all(|b| b.is_ascii_whitespace()) {
             let span = Span::new(pos, content_end);
@@ -130,7 +137,8 @@ fn presentation(src: &[u8], line: Span) -> TxtRecord {
                 loop {
                     if i >= end {
                         if quoted {
-                            syntax_error = Some((Span::new(open, end), "the quoted string is not closed"));
+                            syntax_error =
+                                Some((Span::new(open, end), "the quoted string is not closed"));
                             strings.push(Span::new(start, data.len()));
                             break 'outer;
                         }
@@ -149,9 +157,14 @@ fn presentation(src: &[u8], line: Span) -> TxtRecord {
                         match src.get(i + 1).copied().filter(|_| i + 1 < end) {
                             Some(d) if d.is_ascii_digit() => {
                                 let digits = &src[i + 1..(i + 4).min(end)];
-                                let value = (digits.len() == 3 && digits.iter().all(u8::is_ascii_digit))
-                                    .then(|| digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
-                                    .filter(|&v| v <= 255);
+                                let value = (digits.len() == 3
+                                    && digits.iter().all(u8::is_ascii_digit))
+                                .then(|| {
+                                    digits
+                                        .iter()
+                                        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+                                })
+                                .filter(|&v| v <= 255);
                                 match value {
                                     Some(v) => {
                                         data.push(v as u8);
@@ -173,7 +186,10 @@ fn presentation(src: &[u8], line: Span) -> TxtRecord {
                                 i += 2;
                             }
                             None => {
-                                syntax_error.get_or_insert((Span::new(esc, esc + 1), "a `\\` ends the line"));
+                                syntax_error.get_or_insert((
+                                    Span::new(esc, esc + 1),
+                                    "a `\\` ends the line",
+                                ));
                                 i += 1;
                             }
                         }

@@ -3,6 +3,7 @@
 
 use super::TxtRecord;
 use super::tagged::{self, Tagged};
+use crate::diagnostic::Span;
 
 /// One of the two `v=...;` TXT record protocols.
 #[derive(Debug)]
@@ -63,7 +64,11 @@ impl Proto {
         data.windows(value.len()).enumerate().any(|(i, w)| {
             w.eq_ignore_ascii_case(value) && {
                 let before = data[..i].trim_ascii_end();
-                before.ends_with(b"=") && before[..before.len() - 1].trim_ascii_end().to_ascii_lowercase().ends_with(b"v")
+                before.ends_with(b"=")
+                    && before[..before.len() - 1]
+                        .trim_ascii_end()
+                        .to_ascii_lowercase()
+                        .ends_with(b"v")
             }
         })
     }
@@ -77,7 +82,11 @@ impl Proto {
                 if several && r.data.starts_with(self.prefix) {
                     Role::Candidate
                 } else if self.looks_like(&r.data) {
-                    if several { Role::Discarded } else { Role::Candidate }
+                    if several {
+                        Role::Discarded
+                    } else {
+                        Role::Candidate
+                    }
                 } else {
                     Role::Unrelated
                 }
@@ -85,8 +94,16 @@ impl Proto {
             .collect()
     }
 
+    /// Tokenize a record. Zone-file quotes typed into the record (`"v=STSv1; id=1"` as
+    /// the data) are left out, so that mistake gives one finding, not several.
     pub fn tokenize(&self, data: &[u8]) -> Tagged {
-        tagged::tokenize(data, self.list_fields)
+        let wrapped = data.len() >= 2 && data[0] == b'"' && data[data.len() - 1] == b'"';
+        let range = if wrapped {
+            Span::new(1, data.len() - 1)
+        } else {
+            Span::new(0, data.len())
+        };
+        tagged::tokenize(data, range, self.list_fields)
     }
 
     pub fn is_version_field(&self, data: &[u8], f: &tagged::Field) -> bool {
@@ -109,10 +126,9 @@ impl RecordCx<'_> {
 
     /// Fields after the version, by name (exact, case-sensitive).
     pub fn named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s tagged::Field> + 's {
-        self.t
-            .rest()
-            .iter()
-            .filter(move |f| f.eq.is_some() && !f.wsp_around_eq && self.text(f.name) == name.as_bytes())
+        self.t.rest().iter().filter(move |f| {
+            f.eq.is_some() && !f.wsp_around_eq && self.text(f.name) == name.as_bytes()
+        })
     }
 }
 
@@ -126,6 +142,10 @@ pub struct SetCx<'a> {
 
 impl SetCx<'_> {
     pub fn candidates(&self) -> impl Iterator<Item = &TxtRecord> {
-        self.records.iter().zip(self.roles).filter(|(_, r)| **r == Role::Candidate).map(|(rec, _)| rec)
+        self.records
+            .iter()
+            .zip(self.roles)
+            .filter(|(_, r)| **r == Role::Candidate)
+            .map(|(rec, _)| rec)
     }
 }

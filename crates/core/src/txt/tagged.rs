@@ -39,22 +39,27 @@ pub struct Tagged {
     pub garbage: Vec<Span>,
 }
 
-/// Tokenize. `list_fields` names fields whose value is a comma list that may have WSP
-/// around the commas (`rua`).
-pub fn tokenize(data: &[u8], list_fields: &[&[u8]]) -> Tagged {
+/// Tokenize `data[range]` (spans stay offsets into `data`). `list_fields` names fields
+/// whose value is a comma list that may have WSP around the commas (`rua`).
+pub fn tokenize(data: &[u8], range: Span, list_fields: &[&[u8]]) -> Tagged {
+    let data = &data[..range.end];
     let mut t = Tagged::default();
-    let lead = data.iter().take_while(|b| is_wsp(**b)).count();
+    let lead = data[range.start..]
+        .iter()
+        .take_while(|b| is_wsp(**b))
+        .count();
     if lead > 0 {
-        t.leading_wsp = Some(Span::new(0, lead));
+        t.leading_wsp = Some(Span::new(range.start, range.start + lead));
     }
-    let mut pos = lead;
+    let mut pos = range.start + lead;
     let mut first_segment = true;
     loop {
         let semi = data[pos..].iter().position(|&b| b == b';').map(|i| pos + i);
         let seg_end = semi.unwrap_or(data.len());
         let seg = &data[pos..seg_end];
         let inner_start = pos + seg.iter().take_while(|b| is_wsp(**b)).count();
-        let inner_end = (seg_end - seg.iter().rev().take_while(|b| is_wsp(**b)).count()).max(inner_start);
+        let inner_end =
+            (seg_end - seg.iter().rev().take_while(|b| is_wsp(**b)).count()).max(inner_start);
         if inner_start == inner_end {
             match semi {
                 // WSP only after the last `;`: the optional trailing delimiter.
@@ -73,7 +78,8 @@ pub fn tokenize(data: &[u8], list_fields: &[&[u8]]) -> Tagged {
             if inner_end < seg_end {
                 let wsp = Span::new(inner_end, seg_end);
                 if semi.is_some() {
-                    t.wsp_before_semicolon.push((t.fields.len().saturating_sub(1).max(first_field), wsp));
+                    t.wsp_before_semicolon
+                        .push((t.fields.len().saturating_sub(1).max(first_field), wsp));
                 } else {
                     t.trailing_wsp = Some(wsp);
                 }
@@ -122,26 +128,54 @@ fn split_segment(data: &[u8], inner: Span, list_fields: &[&[u8]], t: &mut Tagged
                 end = words[w];
                 w += 1;
             }
-        } else if has_eq && text(start).last() == Some(&b'=') && text(start).iter().filter(|&&b| b == b'=').count() == 1 && w < words.len() && !text(words[w]).contains(&b'=') {
+        } else if has_eq
+            && text(start).last() == Some(&b'=')
+            && text(start).iter().filter(|&&b| b == b'=').count() == 1
+            && w < words.len()
+            && !text(words[w]).contains(&b'=')
+        {
             wsp_around_eq = true;
             end = words[w];
             w += 1;
         }
         let span = Span::new(start.start, end.end);
         let field_text = &data[span.start..span.end];
-        let eq = field_text.iter().position(|&b| b == b'=').map(|p| span.start + p);
+        let eq = field_text
+            .iter()
+            .position(|&b| b == b'=')
+            .map(|p| span.start + p);
         let (name, value) = match eq {
             Some(e) => {
-                let name_end = e - data[span.start..e].iter().rev().take_while(|b| is_wsp(**b)).count();
-                let value_start = e + 1 + data[e + 1..span.end].iter().take_while(|b| is_wsp(**b)).count();
-                (Span::new(span.start, name_end), Span::new(value_start, span.end))
+                let name_end = e - data[span.start..e]
+                    .iter()
+                    .rev()
+                    .take_while(|b| is_wsp(**b))
+                    .count();
+                let value_start = e
+                    + 1
+                    + data[e + 1..span.end]
+                        .iter()
+                        .take_while(|b| is_wsp(**b))
+                        .count();
+                (
+                    Span::new(span.start, name_end),
+                    Span::new(value_start, span.end),
+                )
             }
             None => (span, Span::at(span.end)),
         };
         // A list value continues across WSP next to a comma.
-        let mut field = Field { span, name, eq, value, wsp_around_eq };
+        let mut field = Field {
+            span,
+            name,
+            eq,
+            value,
+            wsp_around_eq,
+        };
         if eq.is_some() && list_fields.contains(&text(name)) {
-            while w < words.len() && (data[field.span.end - 1] == b',' || text(words[w]).first() == Some(&b',')) {
+            while w < words.len()
+                && (data[field.span.end - 1] == b',' || text(words[w]).first() == Some(&b','))
+            {
                 field.span.end = words[w].end;
                 field.value.end = words[w].end;
                 w += 1;
@@ -151,7 +185,10 @@ fn split_segment(data: &[u8], inner: Span, list_fields: &[&[u8]], t: &mut Tagged
             t.fields.push(field);
             first = false;
         } else if eq.is_some() {
-            t.missing_semicolons.push((t.fields.len(), t.fields.last().map_or(span.start, |f| f.span.end)));
+            t.missing_semicolons.push((
+                t.fields.len(),
+                t.fields.last().map_or(span.start, |f| f.span.end),
+            ));
             t.fields.push(field);
         } else {
             t.garbage.push(span);

@@ -16,10 +16,15 @@ crate::rules::rule_group!(RULES, check_all, PolicyDoc<'_>;
 /// `Max-Age`, `mx1`): same letters once case and `-`, `_`, `.` are ignored.
 pub(crate) fn likely_meant(name: &[u8]) -> Option<Key> {
     let squash = |s: &[u8]| -> Vec<u8> {
-        s.iter().filter(|b| !matches!(b, b'-' | b'_' | b'.')).map(u8::to_ascii_lowercase).collect()
+        s.iter()
+            .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
+            .map(u8::to_ascii_lowercase)
+            .collect()
     };
     let n = squash(name);
-    Key::ALL.into_iter().find(|k| squash(k.name().as_bytes()) == n)
+    Key::ALL
+        .into_iter()
+        .find(|k| squash(k.name().as_bytes()) == n)
 }
 
 /// Seconds as a rough human duration ("1 day", "2 weeks").

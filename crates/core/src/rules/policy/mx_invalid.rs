@@ -11,7 +11,12 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         let v = doc.bytes(f.value);
         let Err(PatternError::Syntax { at, why }) = pattern::parse(v) else { continue };
         // Several patterns on one line: split them, when every piece is valid.
-        let pieces: Vec<&[u8]> = v.split(|b| matches!(b, b' ' | b'\t' | b',' | b';')).filter(|p| !p.is_empty()).collect();
+        // (A piece's trailing root dot is dropped too: certain, as for a single pattern.)
+        let pieces: Vec<&[u8]> = v
+            .split(|b| matches!(b, b' ' | b'\t' | b',' | b';'))
+            .filter(|p| !p.is_empty())
+            .map(|p| if pattern::parse(p) == Err(PatternError::TrailingDot) { &p[..p.len() - 1] } else { p })
+            .collect();
         if pieces.len() > 1 && pieces.iter().all(|p| pattern::parse(p).is_ok()) {
             let line = doc.lines[f.line].span;
             let lines: Vec<String> = pieces.iter().map(|p| format!("mx: {}", String::from_utf8_lossy(p))).collect();

@@ -5,7 +5,11 @@ use crate::txt::proto::RecordCx;
 crate::rules::rule!("STS-TXT-ID-MISSING", Error, "RFC 8461 §3.1", StsRecord, "id_missing.md");
 
 pub fn check(cx: &RecordCx, out: &mut Sink) {
-    if cx.t.fields.len() < 2 || cx.named("id").next().is_some() {
+    // Only when the record starts with a version: otherwise that is the finding.
+    let starts_with_version = cx.t.fields.first().is_some_and(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"));
+    // `id = x` is reported as field syntax, not as a missing field.
+    let spaced = cx.t.rest().iter().any(|f| f.wsp_around_eq && cx.text(f.name) == b"id");
+    if !starts_with_version || spaced || cx.t.fields.len() < 2 || cx.named("id").next().is_some() {
         return;
     }
     let variant = cx.t.rest().iter().find(|f| f.eq.is_some() && cx.text(f.name).eq_ignore_ascii_case(b"id"));
