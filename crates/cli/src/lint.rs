@@ -14,6 +14,8 @@ pub enum KindArg {
     Policy,
     Sts,
     Tlsrpt,
+    /// A zone file or `dig` output with the domain's records.
+    Zone,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -94,6 +96,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
             KindArg::Policy => Kind::Policy,
             KindArg::Sts => Kind::Sts,
             KindArg::Tlsrpt => Kind::Tlsrpt,
+            KindArg::Zone => Kind::Zone,
         };
         if args.fix {
             let fixed = mtasts_core::fix_all(kind, &input.bytes, mx_hosts.as_deref());

@@ -13,6 +13,7 @@ pub mod rules;
 pub mod text;
 pub mod tlsrpt;
 pub mod txt;
+pub mod zone;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Severity, Span, apply_fixes};
 pub use rule::{Rule, Section, Subject};
@@ -33,6 +34,8 @@ pub enum Kind {
     Sts,
     /// `_smtp._tls` TXT record(s), one per line.
     Tlsrpt,
+    /// A zone file or `dig` output: every record of one or more domains.
+    Zone,
 }
 
 impl Kind {
@@ -41,6 +44,7 @@ impl Kind {
             Kind::Policy => "policy",
             Kind::Sts => "sts",
             Kind::Tlsrpt => "tlsrpt",
+            Kind::Zone => "zone",
         }
     }
     pub fn parse(s: &str) -> Option<Kind> {
@@ -48,6 +52,7 @@ impl Kind {
             "policy" => Some(Kind::Policy),
             "sts" => Some(Kind::Sts),
             "tlsrpt" => Some(Kind::Tlsrpt),
+            "zone" => Some(Kind::Zone),
             _ => None,
         }
     }
@@ -60,6 +65,23 @@ pub enum Parsed {
     Policy(Policy),
     Sts(StsRecord),
     Tlsrpt(TlsRptRecord),
+    Zone(ZoneSummary),
+}
+
+/// What a zone says about each domain in it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ZoneSummary {
+    pub domains: Vec<ZoneDomain>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ZoneDomain {
+    pub domain: String,
+    /// The id of the one valid `_mta-sts` record.
+    pub sts_id: Option<String>,
+    /// The destinations of the one valid `_smtp._tls` record.
+    pub tlsrpt_rua: Option<Vec<String>>,
+    pub mx: Vec<String>,
 }
 
 /// The result of linting one input.
@@ -117,12 +139,30 @@ impl Report {
             (None, Kind::Policy) => format!("Senders will ignore this policy{first_error}"),
             (None, Kind::Sts) => format!("Senders will see no MTA-STS policy{first_error}"),
             (None, Kind::Tlsrpt) => format!("Reporters will find no TLS-RPT record{first_error}"),
+            (Some(Parsed::Zone(z)), _) => {
+                let sts = z.domains.iter().filter(|d| d.sts_id.is_some()).count();
+                format!(
+                    "{} domain{} in the zone, {sts} with a valid _mta-sts record",
+                    z.domains.len(),
+                    if z.domains.len() == 1 { "" } else { "s" }
+                )
+            }
+            (None, Kind::Zone) => format!("The zone has records senders will reject{first_error}"),
         }
     }
 }
 
 /// Guess the kind of a pasted input.
 pub fn detect_kind(src: &[u8]) -> Kind {
+    // Several domains' records, or records other than TXT: a zone.
+    let rrs = zone::parse(src);
+    if rrs.iter().any(|z| z.rr.rtype != "TXT") || {
+        let mut owners: Vec<&str> = rrs.iter().map(|z| z.name.as_str()).collect();
+        owners.dedup();
+        owners.len() > 1
+    } {
+        return Kind::Zone;
+    }
     let mut sts = false;
     for rec in txt::records(src) {
         let lower = rec.data.to_ascii_lowercase();
@@ -152,6 +192,7 @@ pub fn lint(kind: Kind, src: &[u8]) -> Report {
         Kind::Policy => lint_policy(src, None),
         Kind::Sts => lint_sts(src),
         Kind::Tlsrpt => lint_tlsrpt(src),
+        Kind::Zone => lint_zone(src, None),
     }
 }
 
@@ -178,78 +219,165 @@ pub fn lint_policy(src: &[u8], mx: Option<&[MxHost]>) -> Report {
 
 /// Lint `_mta-sts` TXT records (one per line).
 pub fn lint_sts(src: &[u8]) -> Report {
-    let (sink, chosen) = lint_txt(
-        &proto::STS,
-        src,
-        rules::sts::check_record,
-        rules::sts::check_set,
-    );
-    let valid = chosen.is_some()
-        && !sink
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error);
-    let parsed = chosen.filter(|_| valid).and_then(|rec| {
-        let t = proto::STS.tokenize(&rec.data);
-        let cx = RecordCx {
-            proto: &proto::STS,
-            rec: &rec,
-            data: &rec.data,
-            t: &t,
-        };
-        let id = cx.named("id").next()?;
-        Some(Parsed::Sts(StsRecord {
-            id: String::from_utf8_lossy(cx.text(id.value)).into_owned(),
-        }))
-    });
+    let mut sink = diagnostic::Sink::new();
+    let chosen = lint_txt(&proto::STS, src, txt::records(src), &mut sink);
+    let valid = chosen.is_some() && !has_error(&sink);
+    let parsed = chosen
+        .filter(|_| valid)
+        .and_then(|rec| sts_value(&rec))
+        .map(Parsed::Sts);
     finish(Kind::Sts, src, sink, valid, parsed)
 }
 
 /// Lint `_smtp._tls` TXT records (one per line).
 pub fn lint_tlsrpt(src: &[u8]) -> Report {
-    let (sink, chosen) = lint_txt(
-        &proto::TLSRPT,
-        src,
-        rules::tlsrpt::check_record,
-        rules::tlsrpt::check_set,
-    );
-    let valid = chosen.is_some()
-        && !sink
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error);
-    let parsed = chosen.filter(|_| valid).map(|rec| {
-        let t = proto::TLSRPT.tokenize(&rec.data);
-        let cx = RecordCx {
-            proto: &proto::TLSRPT,
-            rec: &rec,
-            data: &rec.data,
-            t: &t,
-        };
-        let rua = cx
-            .named("rua")
-            .flat_map(|f| tlsrpt::rua::parse_list(cx.data, f.value))
-            .map(|u| String::from_utf8_lossy(&u.text).into_owned())
-            .collect();
-        Parsed::Tlsrpt(TlsRptRecord { rua })
-    });
+    let mut sink = diagnostic::Sink::new();
+    let chosen = lint_txt(&proto::TLSRPT, src, txt::records(src), &mut sink);
+    let valid = chosen.is_some() && !has_error(&sink);
+    let parsed = chosen
+        .filter(|_| valid)
+        .map(|rec| Parsed::Tlsrpt(tlsrpt_value(&rec)));
     finish(Kind::Tlsrpt, src, sink, valid, parsed)
 }
 
-type RecordChecks = fn(&RecordCx<'_>, &mut diagnostic::Sink);
-type SetChecks = fn(&SetCx<'_>, &mut diagnostic::Sink);
+/// Lint a zone file or `dig` output: each domain's `_mta-sts` and `_smtp._tls` RRsets,
+/// and where records live. `mode` is the policy's mode when known (for MODE-NO-TLSRPT).
+pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
+    let rrs = zone::parse(src);
+    let mut sink = diagnostic::Sink::new();
+    let mut names: Vec<String> = Vec::new();
+    for z in &rrs {
+        let domain = z
+            .name
+            .strip_prefix("_mta-sts.")
+            .or_else(|| z.name.strip_prefix("_smtp._tls."))
+            .unwrap_or(if z.rr.rtype == "MX" {
+                z.name.as_str()
+            } else {
+                ""
+            });
+        if !domain.is_empty() && !names.iter().any(|n| n == domain) {
+            names.push(domain.to_string());
+        }
+    }
+    let txt_at = |owner: &str| -> Vec<txt::TxtRecord> {
+        rrs.iter()
+            .filter(|z| z.rr.rtype == "TXT" && z.name == owner)
+            .map(|z| txt::presentation(src, z.rr.rdata))
+            .collect()
+    };
+    let mut facts = Vec::new();
+    let mut summary = Vec::new();
+    for domain in names {
+        let sts_records = txt_at(&format!("_mta-sts.{domain}"));
+        let tlsrpt_records = txt_at(&format!("_smtp._tls.{domain}"));
+        let cname_at = |owner: String| rrs.iter().any(|z| z.rr.rtype == "CNAME" && z.name == owner);
+        // A CNAME delegates the record elsewhere (RFC 8461 §8.2): present, judged there.
+        let sts_delegated = cname_at(format!("_mta-sts.{domain}"));
+        let tlsrpt_delegated = cname_at(format!("_smtp._tls.{domain}"));
+        let sts_present = !sts_records.is_empty() || sts_delegated;
+        let mut local = diagnostic::Sink::new();
+        let sts = if sts_records.is_empty() {
+            None
+        } else {
+            lint_txt(&proto::STS, src, sts_records, &mut local)
+        };
+        let sts_ok = !has_error(&local);
+        let mut local_t = diagnostic::Sink::new();
+        let tlsrpt = if tlsrpt_records.is_empty() {
+            None
+        } else {
+            lint_txt(&proto::TLSRPT, src, tlsrpt_records, &mut local_t)
+        };
+        let tlsrpt_ok = !has_error(&local_t);
+        sink.diagnostics
+            .extend(local.diagnostics.into_iter().chain(local_t.diagnostics));
+        let mx: Vec<String> = rrs
+            .iter()
+            .filter(|z| z.rr.rtype == "MX" && z.name == domain)
+            .filter_map(|z| zone::mx_exchange(src, &z.rr))
+            .collect();
+        let sts_id = sts
+            .filter(|_| sts_ok)
+            .and_then(|r| sts_value(&r))
+            .map(|v| v.id);
+        let tlsrpt_rua = tlsrpt.filter(|_| tlsrpt_ok).map(|r| tlsrpt_value(&r).rua);
+        facts.push(rules::deployment::DomainFacts {
+            domain: domain.clone(),
+            sts_valid: sts_id.is_some(),
+            sts_present,
+            tlsrpt_valid: tlsrpt_rua.is_some() || tlsrpt_delegated,
+            mx: mx.clone(),
+        });
+        summary.push(ZoneDomain {
+            domain,
+            sts_id,
+            tlsrpt_rua,
+            mx,
+        });
+    }
+    let cx = rules::deployment::DeploymentCx {
+        src,
+        rrs: &rrs,
+        domains: &facts,
+        mode,
+    };
+    rules::deployment::check_all(&cx, &mut sink);
+    let valid = !has_error(&sink);
+    let parsed = valid.then(|| Parsed::Zone(ZoneSummary { domains: summary }));
+    finish(Kind::Zone, src, sink, valid, parsed)
+}
+
+fn has_error(sink: &diagnostic::Sink) -> bool {
+    sink.diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+}
+
+fn sts_value(rec: &txt::TxtRecord) -> Option<StsRecord> {
+    let t = proto::STS.tokenize(&rec.data);
+    let cx = RecordCx {
+        proto: &proto::STS,
+        rec,
+        data: &rec.data,
+        t: &t,
+    };
+    let id = cx.named("id").next()?;
+    Some(StsRecord {
+        id: String::from_utf8_lossy(cx.text(id.value)).into_owned(),
+    })
+}
+
+fn tlsrpt_value(rec: &txt::TxtRecord) -> TlsRptRecord {
+    let t = proto::TLSRPT.tokenize(&rec.data);
+    let cx = RecordCx {
+        proto: &proto::TLSRPT,
+        rec,
+        data: &rec.data,
+        t: &t,
+    };
+    let rua = cx
+        .named("rua")
+        .flat_map(|f| tlsrpt::rua::parse_list(cx.data, f.value))
+        .map(|u| String::from_utf8_lossy(&u.text).into_owned())
+        .collect();
+    TlsRptRecord { rua }
+}
 
 /// Run set rules over the RRset and record rules over each record meant for the
-/// protocol. Returns the findings and the one candidate, if exactly one.
+/// protocol, adding findings to `sink`. Returns the one candidate, if exactly one.
 fn lint_txt(
     proto: &'static Proto,
     src: &[u8],
-    check_record: RecordChecks,
-    check_set: SetChecks,
-) -> (diagnostic::Sink, Option<txt::TxtRecord>) {
-    let records = txt::records(src);
+    records: Vec<txt::TxtRecord>,
+    sink: &mut diagnostic::Sink,
+) -> Option<txt::TxtRecord> {
+    let (check_record, check_set): (RecordChecks, SetChecks) = if std::ptr::eq(proto, &proto::STS) {
+        (rules::sts::check_record, rules::sts::check_set)
+    } else {
+        (rules::tlsrpt::check_record, rules::tlsrpt::check_set)
+    };
     let roles = proto.roles(&records);
-    let mut sink = diagnostic::Sink::new();
     check_set(
         &SetCx {
             proto,
@@ -257,7 +385,7 @@ fn lint_txt(
             records: &records,
             roles: &roles,
         },
-        &mut sink,
+        sink,
     );
     for (rec, role) in records.iter().zip(&roles) {
         if *role == Role::Unrelated {
@@ -296,13 +424,15 @@ fn lint_txt(
         .filter(|(_, r)| *r == Role::Candidate)
         .map(|(rec, _)| rec);
     let first = candidates.next();
-    let chosen = if candidates.next().is_none() {
+    if candidates.next().is_none() {
         first
     } else {
         None
-    };
-    (sink, chosen)
+    }
 }
+
+type RecordChecks = fn(&RecordCx<'_>, &mut diagnostic::Sink);
+type SetChecks = fn(&SetCx<'_>, &mut diagnostic::Sink);
 
 fn finish(
     kind: Kind,

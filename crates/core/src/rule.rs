@@ -110,7 +110,11 @@ impl Rule {
                     continue;
                 }
                 let mut mx = None;
+                let mut mode = None;
                 for w in words {
+                    if let Some(m) = w.strip_prefix("mode=") {
+                        mode = Some(m.to_string());
+                    }
                     if let Some(list) = w.strip_prefix("mx=") {
                         mx = Some(
                             list.split(',')
@@ -129,6 +133,7 @@ impl Rule {
                 out.push(DocExample {
                     kind,
                     mx,
+                    mode,
                     input: unescape_example(body),
                     fires: section == Section::Example,
                 });
@@ -146,6 +151,8 @@ pub struct DocExample {
     /// `mx=a.example,b.example` in the info string: hold the policy against these MX
     /// hosts (`mx=` alone: no MX records).
     pub mx: Option<Vec<String>>,
+    /// `mode=enforce` on a `zone` block: the policy mode to assume.
+    pub mode: Option<String>,
     pub input: Vec<u8>,
     pub fires: bool,
 }

@@ -780,3 +780,50 @@ fn detect_kind() {
         Kind::Policy
     );
 }
+
+// --- zone files ---------------------------------------------------------------------------
+
+#[test]
+fn zone_files_and_dig_output() {
+    let zone = "$ORIGIN example.com.\n@ 3600 IN MX 10 mx1.example.com.\n_mta-sts 3600 IN TXT \"v=STSv1; id=20240101\"\n_smtp._tls IN TXT ( \"v=TLSRPTv1; \"\n  \"rua=mailto:tls@example.net\" )\n";
+    let r = lint(Kind::Zone, zone.as_bytes());
+    assert!(r.valid, "{:?}", codes(&r));
+    let Some(Parsed::Zone(z)) = r.parsed else {
+        panic!("no summary")
+    };
+    assert_eq!(z.domains.len(), 1);
+    assert_eq!(z.domains[0].sts_id.as_deref(), Some("20240101"));
+    assert_eq!(
+        z.domains[0].tlsrpt_rua,
+        Some(vec!["mailto:tls@example.net".to_string()])
+    );
+    assert_eq!(z.domains[0].mx, ["mx1.example.com."]);
+    assert_eq!(mtasts_core::detect_kind(zone.as_bytes()), Kind::Zone);
+
+    // The help-desk article's typo, records at the apex, the draft name.
+    let wrong = "_mts-sts.example.com. IN TXT \"v=STSv1; id=27042401\"\nexample.com. IN TXT \"v=TLSRPTv1; rua=mailto:a@example.net\"\n_smtp-tlsrpt.example.com. IN TXT \"v=TLSRPTv1; rua=mailto:a@example.net\"\n";
+    let r = lint(Kind::Zone, wrong.as_bytes());
+    assert!(
+        r.has("STS-TXT-WRONG-LOCATION")
+            && r.has("TLSRPT-WRONG-LOCATION")
+            && r.has("TLSRPT-LEGACY-LOCATION"),
+        "{:?}",
+        codes(&r)
+    );
+
+    // Two STS records in a zone: the domain has no policy.
+    let two = "_mta-sts.example.com. IN TXT \"v=STSv1; id=1\"\n_mta-sts.example.com. IN TXT \"v=STSv1; id=2\"\n";
+    assert_invalid(Kind::Zone, two, "STS-TXT-MULTIPLE");
+
+    // MTA-STS without TLS-RPT, and the mode known from the policy.
+    let bare = "_mta-sts.example.com. IN TXT \"v=STSv1; id=1\"\n";
+    assert!(lint(Kind::Zone, bare.as_bytes()).has("TLSRPT-MISSING-WITH-STS"));
+    assert!(
+        mtasts_core::lint_zone(bare.as_bytes(), Some(mtasts_core::mta_sts::Mode::Testing))
+            .has("MODE-NO-TLSRPT")
+    );
+
+    // dig output pasted as `sts` records.
+    let dig = ";; ANSWER SECTION:\n_mta-sts.example.com.\t300\tIN\tTXT\t\"v=STSv1; id=abc\"\n";
+    assert_eq!(sts_id(dig).as_deref(), Some("abc"));
+}

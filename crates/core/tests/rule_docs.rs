@@ -69,7 +69,13 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
                 }
                 "sts" => lint(Kind::Sts, &ex.input),
                 "tlsrpt" => lint(Kind::Tlsrpt, &ex.input),
-                _ => continue,
+                _ => {
+                    let mode = ex
+                        .mode
+                        .as_deref()
+                        .and_then(|m| mtasts_core::mta_sts::Mode::parse(m.as_bytes()));
+                    mtasts_core::lint_zone(&ex.input, mode)
+                }
             };
             checked += 1;
             let fired = report.has(rule.code);

@@ -33,6 +33,7 @@ macro_rules! rule_group {
 pub(crate) use rule;
 pub(crate) use rule_group;
 
+pub mod deployment;
 pub mod mx;
 pub mod policy;
 pub mod sts;
@@ -47,6 +48,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(tlsrpt::RECORD_RULES)
         .chain(tlsrpt::SET_RULES)
         .chain(mx::RULES)
+        .chain(deployment::RULES)
         .copied()
 }
 

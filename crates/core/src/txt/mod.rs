@@ -80,11 +80,54 @@ impl TxtRecord {
     }
 }
 
-/// Split input into records: one per non-blank line.
+/// Split input into records: one per non-blank line. A line that is a whole zone-file or
+/// `dig` resource record (`_mta-sts.example.com. 300 IN TXT "v=STSv1; id=1"`) counts by
+/// its TXT data; when such lines are present, `;` comment lines and other record types
+/// are skipped, as in a zone file.
 pub fn records(src: &[u8]) -> Vec<TxtRecord> {
+    let lines: Vec<Span> = lines(src)
+        .filter(|l| !src[l.start..l.end].iter().all(u8::is_ascii_whitespace))
+        .collect();
+    let zone_like = lines
+        .iter()
+        .any(|l| crate::zone::parse_rr_line(src, *l).is_some());
     let mut out = Vec::new();
+    for span in lines {
+        let line = &src[span.start..span.end];
+        if zone_like {
+            if line.trim_ascii_start().first() == Some(&b';') {
+                continue;
+            }
+            if let Some(rr) = crate::zone::parse_rr_line(src, span) {
+                if rr.rtype.eq_ignore_ascii_case("TXT") {
+                    out.push(presentation(src, rr.rdata));
+                }
+                continue;
+            }
+        }
+        if line.first() == Some(&b'"') {
+            out.push(presentation(src, span));
+        } else {
+            out.push(TxtRecord {
+                line: span,
+                data: line.to_vec(),
+                strings: vec![Span::new(0, line.len())],
+                origin: Vec::new(),
+                presentation: false,
+                syntax_error: None,
+            });
+        }
+    }
+    out
+}
+
+/// Lines of `src` without terminators (a CR before LF is dropped).
+pub fn lines(src: &[u8]) -> impl Iterator<Item = Span> + '_ {
     let mut pos = 0;
-    while pos < src.len() {
+    std::iter::from_fn(move || {
+        if pos >= src.len() {
+            return None;
+        }
         let end = src[pos..]
             .iter()
             .position(|&b| b == b'\n')
@@ -94,29 +137,14 @@ pub fn records(src: &[u8]) -> Vec<TxtRecord> {
         } else {
             end
         };
-        let line = &src[pos..content_end];
-        if !line.iter().all(|b| b.is_ascii_whitespace()) {
-            let span = Span::new(pos, content_end);
-            if line.first() == Some(&b'"') {
-                out.push(presentation(src, span));
-            } else {
-                out.push(TxtRecord {
-                    line: span,
-                    data: line.to_vec(),
-                    strings: vec![Span::new(0, line.len())],
-                    origin: Vec::new(),
-                    presentation: false,
-                    syntax_error: None,
-                });
-            }
-        }
+        let span = Span::new(pos, content_end);
         pos = end + 1;
-    }
-    out
+        Some(span)
+    })
 }
 
 /// Decode one line of presentation format.
-fn presentation(src: &[u8], line: Span) -> TxtRecord {
+pub(crate) fn presentation(src: &[u8], line: Span) -> TxtRecord {
     let mut data = Vec::new();
     let mut origin = Vec::new();
     let mut strings = Vec::new();
@@ -125,7 +153,8 @@ fn presentation(src: &[u8], line: Span) -> TxtRecord {
     let end = line.end;
     'outer: while i < end {
         match src[i] {
-            b' ' | b'\t' => i += 1,
+            // Parentheses group lines in zone files; outside quotes they are layout.
+            b' ' | b'\t' | b'\r' | b'\n' | b'(' | b')' => i += 1,
             b';' => break, // a zone-file comment
             quote_or_char => {
                 let quoted = quote_or_char == b'"';
@@ -149,7 +178,9 @@ fn presentation(src: &[u8], line: Span) -> TxtRecord {
                         i += 1;
                         break;
                     }
-                    if !quoted && (b == b' ' || b == b'\t' || b == b';' || b == b'"') {
+                    if !quoted
+                        && matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'"' | b'(' | b')')
+                    {
                         break;
                     }
                     if b == b'\\' {
