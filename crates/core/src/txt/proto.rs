@@ -22,6 +22,8 @@ pub struct Proto {
     pub required: &'static str,
     /// Fields whose value is a comma list.
     pub list_fields: &'static [&'static [u8]],
+    /// Non-ASCII bytes have a rule of their own (STS-TXT-NON-ASCII).
+    pub non_ascii_rule: bool,
 }
 
 pub static STS: Proto = Proto {
@@ -32,6 +34,7 @@ pub static STS: Proto = Proto {
     prefix: b"v=STSv1;",
     required: "id",
     list_fields: &[],
+    non_ascii_rule: true,
 };
 
 pub static TLSRPT: Proto = Proto {
@@ -42,6 +45,7 @@ pub static TLSRPT: Proto = Proto {
     prefix: b"v=TLSRPTv1;",
     required: "rua",
     list_fields: &[b"rua"],
+    non_ascii_rule: false,
 };
 
 /// What discovery does with a record.

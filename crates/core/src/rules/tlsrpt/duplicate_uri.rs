@@ -8,7 +8,12 @@ crate::rules::rule!("TLSRPT-DUPLICATE-URI", Info, "RFC 8460 §3", TlsRptRecord, 
 pub fn check(cx: &RecordCx, out: &mut Sink) {
     let mut seen: Vec<String> = Vec::new();
     for_each_uri(cx, |uri| {
-        let key = String::from_utf8_lossy(&uri.text).to_ascii_lowercase();
+        // Schemes are case-insensitive; the rest may not be.
+        let text = String::from_utf8_lossy(&uri.text);
+        let key = match text.split_once(':') {
+            Some((scheme, rest)) => format!("{}:{rest}", scheme.to_ascii_lowercase()),
+            None => text.into_owned(),
+        };
         if key.is_empty() {
             return;
         }
