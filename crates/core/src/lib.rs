@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod generate;
 pub mod mta_sts;
 pub mod mx;
+pub mod report;
 pub mod rule;
 pub mod rules;
 pub mod text;

@@ -159,9 +159,24 @@ pub struct DocExample {
 
 /// Doc examples are plain text with escapes for bytes a page can't show: `\r`, `\t`,
 /// `\xHH`, `\u{HHHH}`, `\\`. A block's lines are joined by LF. The marker `⏎` at the very
-/// end means "no final newline".
+/// end means "no final newline"; a line `⟳N text` stands for N copies of `text`.
 pub fn unescape_example(body: &str) -> Vec<u8> {
     let body = body.strip_suffix("⏎\n").unwrap_or(body);
+    // `⟳N text` on a line stands for N copies of that line (for size examples).
+    if body.lines().any(|l| l.starts_with('⟳')) {
+        let mut expanded = String::new();
+        for line in body.split_inclusive('\n') {
+            let repeat = line.strip_prefix('⟳').and_then(|rest| {
+                let (n, text) = rest.split_once(' ')?;
+                Some((n.parse::<usize>().ok()?, text))
+            });
+            match repeat {
+                Some((n, text)) => expanded.push_str(&text.repeat(n.min(100_000))),
+                None => expanded.push_str(line),
+            }
+        }
+        return unescape_example(&expanded);
+    }
     let mut out = Vec::with_capacity(body.len());
     let mut chars = body.chars().peekable();
     while let Some(c) = chars.next() {

@@ -45,6 +45,23 @@ pub struct Policy {
     pub mx: Vec<String>,
 }
 
+impl Policy {
+    /// The policy file text: `version`, `mode`, each `mx`, `max_age`, every line ended by
+    /// `newline` (`"\r\n"` or `"\n"`).
+    pub fn render(&self, newline: &str) -> String {
+        let mut out = format!(
+            "version: {}{newline}mode: {}{newline}",
+            self.version,
+            self.mode.as_str()
+        );
+        for mx in &self.mx {
+            out.push_str(&format!("mx: {mx}{newline}"));
+        }
+        out.push_str(&format!("max_age: {}{newline}", self.max_age));
+        out
+    }
+}
+
 /// How a line ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Term {
@@ -61,6 +78,8 @@ pub enum Shape {
     Blank,
     /// Text with no `:`.
     NoColon,
+    /// A `#` comment (not part of the grammar).
+    Comment,
     /// `name ":" *WSP value *WSP`, with `name` and `value` trimmed of WSP.
     Field {
         name: Span,
@@ -272,6 +291,9 @@ fn shape_of(src: &[u8], span: Span) -> Shape {
     let line = &src[span.start..span.end];
     if line.iter().all(|&b| is_wsp(b)) {
         return Shape::Blank;
+    }
+    if line.trim_ascii_start().first() == Some(&b'#') {
+        return Shape::Comment;
     }
     let Some(colon) = line.iter().position(|&b| b == b':') else {
         return Shape::NoColon;

@@ -9,3 +9,10 @@ pub struct StsRecord {
     /// The policy instance id (1 to 32 letters and digits).
     pub id: String,
 }
+
+impl StsRecord {
+    /// The TXT record data: `v=STSv1; id=<id>`.
+    pub fn render(&self) -> String {
+        format!("v=STSv1; id={}", self.id)
+    }
+}

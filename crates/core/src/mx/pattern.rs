@@ -122,7 +122,7 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
                 b'_' => "`_` is not allowed in a host name",
                 b' ' | b'\t' => "a pattern cannot contain spaces",
                 b',' | b';' => "one `mx` line holds one pattern",
-                b'/' | b':' => "a pattern is a host name, not a URL",
+                b'/' | b':' => "a pattern is a host name, not a URL, port or IP address",
                 _ => "only letters, digits, `-` and `.` are allowed",
             };
             return Err(PatternError::Syntax { at: at + i, why });

@@ -43,10 +43,14 @@ pub struct TlsReport {
 
 impl TlsReport {
     pub fn total_successful_sessions(&self) -> u64 {
-        self.policies.iter().fold(0u64, |n, p| n.saturating_add(p.summary.total_successful_session_count))
+        self.policies.iter().fold(0u64, |n, p| {
+            n.saturating_add(p.summary.total_successful_session_count)
+        })
     }
     pub fn total_failed_sessions(&self) -> u64 {
-        self.policies.iter().fold(0u64, |n, p| n.saturating_add(p.summary.total_failure_session_count))
+        self.policies.iter().fold(0u64, |n, p| {
+            n.saturating_add(p.summary.total_failure_session_count)
+        })
     }
 }
 
@@ -81,8 +85,13 @@ pub struct PolicyResult {
 impl PolicyResult {
     /// Failed sessions the summary counts but no failure detail accounts for.
     pub fn failed_without_detail(&self) -> u64 {
-        let detailed = self.failure_details.iter().fold(0u64, |n, d| n.saturating_add(d.failed_session_count));
-        self.summary.total_failure_session_count.saturating_sub(detailed)
+        let detailed = self
+            .failure_details
+            .iter()
+            .fold(0u64, |n, d| n.saturating_add(d.failed_session_count));
+        self.summary
+            .total_failure_session_count
+            .saturating_sub(detailed)
     }
 }
 
@@ -102,7 +111,9 @@ pub struct PolicyDesc {
 impl PolicyDesc {
     /// The value of the first `key:` line of the policy string (case-insensitive key).
     pub fn field(&self, key: &str) -> Option<&str> {
-        self.fields().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+        self.fields()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
     }
 
     /// Every `key: value` line of the policy string.

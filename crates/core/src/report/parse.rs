@@ -9,7 +9,10 @@
 //! misspellings such as `receiving-mx-host-name` read too; draft-era names
 //! (`failure-error-code`, `additional-info-uri`) are read as their RFC names.
 
-use super::{DateRange, FailureDetail, LoadErrorKind, PolicyDesc, PolicyResult, PolicyType, ResultType, Summary, TlsReport};
+use super::{
+    DateRange, FailureDetail, LoadErrorKind, PolicyDesc, PolicyResult, PolicyType, ResultType,
+    Summary, TlsReport,
+};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -20,7 +23,11 @@ pub fn parse_json(source: &str, bytes: &[u8]) -> Result<Vec<TlsReport>, LoadErro
     let (values, trailing) = json_values(bytes)?;
     let mut out = Vec::new();
     for (i, value) in values.iter().enumerate() {
-        let source = if values.len() > 1 { format!("{source} (report {})", i + 1) } else { source.to_string() };
+        let source = if values.len() > 1 {
+            format!("{source} (report {})", i + 1)
+        } else {
+            source.to_string()
+        };
         let mut report = parse_report(&source, value)?;
         if let Some(t) = &trailing {
             report.warnings.push(t.clone());
@@ -41,7 +48,9 @@ pub(crate) fn json_values(bytes: &[u8]) -> Result<(Vec<Value>, Option<String>), 
     let mut trailing = None;
     for item in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
         match item {
-            Ok(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_object) => values.extend(items),
+            Ok(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_object) => {
+                values.extend(items)
+            }
             Ok(v) => values.push(v),
             Err(e) if values.is_empty() => return Err(not_json(bytes, &e)),
             Err(e) => {
@@ -75,23 +84,31 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// One report object.
 pub fn parse_report(source: &str, value: &Value) -> Result<TlsReport, LoadErrorKind> {
     let Some(obj) = value.as_object() else {
-        return Err(LoadErrorKind::NotTlsReport { reason: format!("the JSON is {}, not a report object", kind_of(value)) });
+        return Err(LoadErrorKind::NotTlsReport {
+            reason: format!("the JSON is {}, not a report object", kind_of(value)),
+        });
     };
     let mut warnings = Vec::new();
     let org = get(obj, &["organization-name"]);
     let range = get(obj, &["date-range"]);
     let id = get(obj, &["report-id"]);
     let Some(policies) = get(obj, &["policies"]) else {
-        let mut missing: Vec<String> = [("organization-name", org), ("date-range", range), ("report-id", id)]
-            .iter()
-            .filter(|(_, v)| v.is_none())
-            .map(|(k, _)| k.to_string())
-            .collect();
+        let mut missing: Vec<String> = [
+            ("organization-name", org),
+            ("date-range", range),
+            ("report-id", id),
+        ]
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(k, _)| k.to_string())
+        .collect();
         missing.push("policies".into());
         return Err(LoadErrorKind::MissingFields { fields: missing });
     };
     let Some(policies) = policies.as_array() else {
-        return Err(LoadErrorKind::NotTlsReport { reason: format!("`policies` is {}, not a list", kind_of(policies)) });
+        return Err(LoadErrorKind::NotTlsReport {
+            reason: format!("`policies` is {}, not a list", kind_of(policies)),
+        });
     };
 
     let organization_name = text(org, "organization-name", &mut warnings).unwrap_or_default();
@@ -100,7 +117,10 @@ pub fn parse_report(source: &str, value: &Value) -> Result<TlsReport, LoadErrorK
     }
     let report_id = text(id, "report-id", &mut warnings).unwrap_or_default();
     if id.is_none() {
-        warnings.push("required field `report-id` is missing; the report cannot be checked for duplicates".into());
+        warnings.push(
+            "required field `report-id` is missing; the report cannot be checked for duplicates"
+                .into(),
+        );
     }
     let contact = get(obj, &["contact-info"]);
     let contact_info = text(contact, "contact-info", &mut warnings).filter(|s| !s.is_empty());
@@ -117,7 +137,9 @@ pub fn parse_report(source: &str, value: &Value) -> Result<TlsReport, LoadErrorK
     for (i, p) in policies.iter().enumerate() {
         let at = format!("policies[{i}]");
         let Some(p) = p.as_object() else {
-            return Err(LoadErrorKind::NotTlsReport { reason: format!("`{at}` is {}, not an object", kind_of(p)) });
+            return Err(LoadErrorKind::NotTlsReport {
+                reason: format!("`{at}` is {}, not an object", kind_of(p)),
+            });
         };
         match policy_result(&at, p, &mut warnings, &mut missing) {
             Some(r) => out.push(r),
@@ -157,19 +179,29 @@ fn policy_result(
     }
     let (policy, summary, ptype) = (policy?, summary?, ptype?);
 
-    let ptype_text = text(Some(ptype), &format!("{at}.policy.policy-type"), warnings).unwrap_or_default();
+    let ptype_text =
+        text(Some(ptype), &format!("{at}.policy.policy-type"), warnings).unwrap_or_default();
     let policy_type = PolicyType::parse(&ptype_text);
     if let PolicyType::Other(s) = &policy_type {
-        warnings.push(format!("{at}.policy.policy-type `{s}` is not one of sts, tlsa, no-policy-found"));
+        warnings.push(format!(
+            "{at}.policy.policy-type `{s}` is not one of sts, tlsa, no-policy-found"
+        ));
     }
-    let policy_domain = text(get(policy, &["policy-domain"]), &format!("{at}.policy.policy-domain"), warnings)
-        .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
-        .filter(|d| !d.is_empty());
+    let policy_domain = text(
+        get(policy, &["policy-domain"]),
+        &format!("{at}.policy.policy-domain"),
+        warnings,
+    )
+    .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
+    .filter(|d| !d.is_empty());
     let policy = PolicyDesc {
         policy_type,
         policy_string: string_list(get(policy, &["policy-string"]), true),
         policy_domain,
-        mx_host: string_list(get(policy, &["mx-host", "mx-hosts", "mx-host-pattern"]), false),
+        mx_host: string_list(
+            get(policy, &["mx-host", "mx-hosts", "mx-host-pattern"]),
+            false,
+        ),
     };
 
     let mut count = |keys: &[&str], what: &str| match get(summary, keys) {
@@ -181,7 +213,10 @@ fn policy_result(
     };
     let summary = Summary {
         total_successful_session_count: count(
-            &["total-successful-session-count", "total-success-session-count"],
+            &[
+                "total-successful-session-count",
+                "total-success-session-count",
+            ],
             "total-successful-session-count",
         ),
         total_failure_session_count: count(
@@ -197,15 +232,28 @@ fn policy_result(
                 let at = format!("{at}.failure-details[{j}]");
                 match d.as_object() {
                     Some(d) => failure_details.push(failure_detail(&at, d, warnings)),
-                    None => warnings.push(format!("{at} is {}, not an object; ignored", kind_of(d))),
+                    None => {
+                        warnings.push(format!("{at} is {}, not an object; ignored", kind_of(d)))
+                    }
                 }
             }
         }
-        Some(Value::Object(d)) => failure_details.push(failure_detail(&format!("{at}.failure-details"), d, warnings)),
-        Some(other) => warnings.push(format!("{at}.failure-details is {}, not a list; ignored", kind_of(other))),
+        Some(Value::Object(d)) => failure_details.push(failure_detail(
+            &format!("{at}.failure-details"),
+            d,
+            warnings,
+        )),
+        Some(other) => warnings.push(format!(
+            "{at}.failure-details is {}, not a list; ignored",
+            kind_of(other)
+        )),
         None => {}
     }
-    Some(PolicyResult { policy, summary, failure_details })
+    Some(PolicyResult {
+        policy,
+        summary,
+        failure_details,
+    })
 }
 
 fn failure_detail(at: &str, d: &Map<String, Value>, warnings: &mut Vec<String>) -> FailureDetail {
@@ -218,19 +266,25 @@ fn failure_detail(at: &str, d: &Map<String, Value>, warnings: &mut Vec<String>) 
     let receiving_mx_hostname = field(&["receiving-mx-hostname"]);
     let receiving_mx_helo = field(&["receiving-mx-helo"]);
     let receiving_ip = field(&["receiving-ip"]);
-    let additional_information = field(&["additional-information", "additional-info-uri", "additional-info"]);
+    let additional_information = field(&[
+        "additional-information",
+        "additional-info-uri",
+        "additional-info",
+    ]);
     let failure_reason_code = field(&["failure-reason-code", "failure-error-code"]);
     let result_type = match result_type {
         Some(t) => ResultType::parse(&t),
         None => {
             warnings.push(format!("{at}.result-type is missing"));
-            ResultType::Other(String::new())
+            ResultType::Other("(missing)".to_string())
         }
     };
     let failed_session_count = match get(d, &["failed-session-count", "failure-session-count"]) {
         Some(v) => count_value(v, &format!("{at}.failed-session-count"), warnings),
         None => {
-            warnings.push(format!("{at}.failed-session-count is missing; counted as 0"));
+            warnings.push(format!(
+                "{at}.failed-session-count is missing; counted as 0"
+            ));
             0
         }
     };
@@ -252,7 +306,10 @@ fn date_range(v: Option<&Value>, warnings: &mut Vec<String>) -> DateRange {
         return DateRange::default();
     };
     let Some(o) = v.as_object() else {
-        warnings.push(format!("`date-range` is {}, not an object; the report has no day", kind_of(v)));
+        warnings.push(format!(
+            "`date-range` is {}, not an object; the report has no day",
+            kind_of(v)
+        ));
         return DateRange::default();
     };
     let mut one = |key: &str| {
@@ -262,14 +319,21 @@ fn date_range(v: Option<&Value>, warnings: &mut Vec<String>) -> DateRange {
             if s.is_empty() {
                 warnings.push(format!("date-range.{key} is missing"));
             } else {
-                warnings.push(format!("date-range.{key} `{s}` is not an RFC 3339 date-time"));
+                warnings.push(format!(
+                    "date-range.{key} `{s}` is not an RFC 3339 date-time"
+                ));
             }
         }
         (s, t)
     };
     let (start_datetime, start) = one("start-datetime");
     let (end_datetime, end) = one("end-datetime");
-    DateRange { start_datetime, end_datetime, start, end }
+    DateRange {
+        start_datetime,
+        end_datetime,
+        start,
+        end,
+    }
 }
 
 /// The value of the first of `keys` present and not `null`. Keys match exactly first,
@@ -290,7 +354,10 @@ fn get<'a>(obj: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
 }
 
 fn squash(key: &str) -> String {
-    key.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+    key.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// A string field: strings are trimmed, numbers and booleans are written out, anything
@@ -314,7 +381,12 @@ fn text(v: Option<&Value>, at: &str, warnings: &mut Vec<String>) -> Option<Strin
 fn string_list(v: Option<&Value>, lines: bool) -> Vec<String> {
     let one = |s: &str| -> Vec<String> {
         let parts: Vec<&str> = if lines { s.lines().collect() } else { vec![s] };
-        parts.into_iter().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+        parts
+            .into_iter()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
     };
     match v {
         Some(Value::String(s)) => one(s),
@@ -336,11 +408,18 @@ fn string_list(v: Option<&Value>, lines: bool) -> Vec<String> {
 /// noted and counted as 0.
 fn count_value(v: &Value, at: &str, warnings: &mut Vec<String>) -> u64 {
     let parsed = match v {
-        Value::Number(n) => n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)),
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
         Value::String(s) => {
             let s = s.trim();
             s.parse::<u64>().ok().or_else(|| {
-                s.parse::<f64>().ok().filter(|f| f.is_finite() && f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)
+                s.parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && f.fract() == 0.0 && *f >= 0.0)
+                    .map(|f| f as u64)
             })
         }
         _ => None,
@@ -380,7 +459,14 @@ impl Timestamp {
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0.rem_euclid(86_400);
-        write!(f, "{}T{:02}:{:02}:{:02}Z", self.date(), secs / 3600, secs / 60 % 60, secs % 60)
+        write!(
+            f,
+            "{}T{:02}:{:02}:{:02}Z",
+            self.date(),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        )
     }
 }
 
@@ -407,7 +493,11 @@ pub fn parse_datetime(s: &str) -> Option<Timestamp> {
         std::str::from_utf8(b).ok()?.parse().ok()
     };
     let (year, month, day) = (num(s.get(0..4)?)?, num(s.get(5..7)?)?, num(s.get(8..10)?)?);
-    if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if s.get(4) != Some(&b'-')
+        || s.get(7) != Some(&b'-')
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let mut secs = 0i64;
@@ -430,7 +520,11 @@ pub fn parse_datetime(s: &str) -> Option<Timestamp> {
             secs += sec;
             rest = rest.get(3..)?;
             if rest.first() == Some(&b'.') || rest.first() == Some(&b',') {
-                let digits = rest.iter().skip(1).take_while(|b| b.is_ascii_digit()).count();
+                let digits = rest
+                    .iter()
+                    .skip(1)
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
                 rest = rest.get(1 + digits..)?;
             }
         }
@@ -485,13 +579,36 @@ mod tests {
     #[test]
     fn datetimes() {
         let t = |s| parse_datetime(s).map(|t| t.to_string());
-        assert_eq!(t("2016-04-01T00:00:00Z").as_deref(), Some("2016-04-01T00:00:00Z"));
-        assert_eq!(t("2023-01-10T23:59:59").as_deref(), Some("2023-01-10T23:59:59Z"));
-        assert_eq!(t("2024-06-01T01:00:00+02:00").as_deref(), Some("2024-05-31T23:00:00Z"));
-        assert_eq!(t("2024-02-29 12:30:00.123-0130").as_deref(), Some("2024-02-29T14:00:00Z"));
+        assert_eq!(
+            t("2016-04-01T00:00:00Z").as_deref(),
+            Some("2016-04-01T00:00:00Z")
+        );
+        assert_eq!(
+            t("2023-01-10T23:59:59").as_deref(),
+            Some("2023-01-10T23:59:59Z")
+        );
+        assert_eq!(
+            t("2024-06-01T01:00:00+02:00").as_deref(),
+            Some("2024-05-31T23:00:00Z")
+        );
+        assert_eq!(
+            t("2024-02-29 12:30:00.123-0130").as_deref(),
+            Some("2024-02-29T14:00:00Z")
+        );
         assert_eq!(t("2024-02-29").as_deref(), Some("2024-02-29T00:00:00Z"));
-        assert_eq!(t("1969-12-31T23:59:59Z").as_deref(), Some("1969-12-31T23:59:59Z"));
-        for bad in ["", "2024", "2024-13-01", "2024-01-01X", "2024-01-01T25:00", "2024-01-01T00:00:00+", "２０２４-01-01"] {
+        assert_eq!(
+            t("1969-12-31T23:59:59Z").as_deref(),
+            Some("1969-12-31T23:59:59Z")
+        );
+        for bad in [
+            "",
+            "2024",
+            "2024-13-01",
+            "2024-01-01X",
+            "2024-01-01T25:00",
+            "2024-01-01T00:00:00+",
+            "２０２４-01-01",
+        ] {
             assert_eq!(t(bad), None, "{bad}");
         }
     }

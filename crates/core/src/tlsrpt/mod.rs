@@ -10,3 +10,10 @@ pub struct TlsRptRecord {
     /// Every destination of every `rua` field, in order.
     pub rua: Vec<String>,
 }
+
+impl TlsRptRecord {
+    /// The TXT record data: `v=TLSRPTv1; rua=<a>,<b>`.
+    pub fn render(&self) -> String {
+        format!("v=TLSRPTv1; rua={}", self.rua.join(","))
+    }
+}

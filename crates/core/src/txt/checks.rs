@@ -260,13 +260,20 @@ pub fn ext_value_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         let value = cx.text(f.value);
         // Non-ASCII is reported on its own; judge the rest.
         // MTA-STS reports non-ASCII under a rule of its own; TLS-RPT has none.
-        let ascii: Vec<u8> = value.iter().copied().filter(|b| b.is_ascii() || !cx.proto.non_ascii_rule).collect();
+        let ascii: Vec<u8> = value
+            .iter()
+            .copied()
+            .filter(|b| b.is_ascii() || !cx.proto.non_ascii_rule)
+            .collect();
         if value.is_empty() {
             out.report(rule, f.span, format!("`{}=` has no value", show(name)));
         } else if !ascii.is_empty() && !is_txt_ext_value(&ascii) {
             let bad = value
                 .iter()
-                .position(|&b| (b.is_ascii() || !cx.proto.non_ascii_rule) && (!(0x21..=0x7e).contains(&b) || b == b'='))
+                .position(|&b| {
+                    (b.is_ascii() || !cx.proto.non_ascii_rule)
+                        && (!(0x21..=0x7e).contains(&b) || b == b'=')
+                })
                 .unwrap_or(0);
             let at = f.value.start + bad;
             out.report(

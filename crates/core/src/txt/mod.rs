@@ -121,6 +121,35 @@ pub fn records(src: &[u8]) -> Vec<TxtRecord> {
     out
 }
 
+/// TXT data in zone-file presentation format: quoted character-strings of at most 255
+/// bytes, `"` and `\\` escaped, bytes outside printable ASCII as `\\DDD`.
+pub fn to_presentation(data: &[u8]) -> String {
+    let mut out = String::new();
+    let chunks: Vec<&[u8]> = if data.is_empty() {
+        vec![&[][..]]
+    } else {
+        data.chunks(255).collect()
+    };
+    for (i, chunk) in chunks.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push('"');
+        for &b in *chunk {
+            match b {
+                b'"' | b'\\' => {
+                    out.push('\\');
+                    out.push(b as char);
+                }
+                0x20..=0x7e => out.push(b as char),
+                _ => out.push_str(&format!("\\{b:03}")),
+            }
+        }
+        out.push('"');
+    }
+    out
+}
+
 /// Lines of `src` without terminators (a CR before LF is dropped).
 pub fn lines(src: &[u8]) -> impl Iterator<Item = Span> + '_ {
     let mut pos = 0;

@@ -11,7 +11,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     for (i, line) in doc.lines.iter().enumerate() {
         let bytes = doc.bytes(line.span);
         match line.shape {
-            Shape::NoColon => {
+            Shape::NoColon | Shape::Comment => {
                 let trimmed = bytes.trim_ascii();
                 let start = line.span.start + crate::text::leading_wsp(bytes);
                 if trimmed.first() == Some(&b'#') {

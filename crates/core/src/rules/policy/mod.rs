@@ -12,8 +12,9 @@ crate::rules::rule_group!(RULES, check_all, PolicyDoc<'_>;
     mx_length, mx_numeric, mx_broad_wildcard, mx_duplicate, mx_redundant, mode_testing, mode_none,
 );
 
-/// The registered field an unknown name was probably meant to be (`max-age`, `maxage`,
-/// `Max-Age`, `mx1`): same letters once case and `-`, `_`, `.` are ignored.
+/// The registered field an unknown name was probably meant to be: the same letters once
+/// case and `-`, `_`, `.` are ignored (`max-age`, `maxage`, `Max-Age`), or a registered
+/// name with digits after it (`mx1`, `mx2`).
 pub(crate) fn likely_meant(name: &[u8]) -> Option<Key> {
     let squash = |s: &[u8]| -> Vec<u8> {
         s.iter()

@@ -9,7 +9,11 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     for f in doc.all(Key::Mx) {
         let v = doc.bytes(f.value);
         if let Err(PatternError::ULabel { a_label }) = pattern::parse(v) {
-            let message = format!("mx `{}` has non-ASCII characters; patterns must use the Punycode A-label form", show(v));
+            let message = if a_label.is_some() {
+                format!("mx `{}` has non-ASCII characters; patterns must use the Punycode A-label form", show(v))
+            } else {
+                format!("mx `{}` has non-ASCII characters that cannot be part of a host name", show(v))
+            };
             match a_label {
                 Some(a) => out.report_fix(&RULE, f.value, format!("{message} (`{a}`)"), Fix::one(format!("write `{a}`"), Edit::replace(f.value, a))),
                 None => {

@@ -15,8 +15,16 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         if !is_ext_name(text) || name.end < colon || Key::from_name(text).is_some() || Key::case_variant(text).is_some() {
             continue;
         }
+        // Rename only when that is certain: the field is missing and (but for `mx`, which
+        // repeats) this is the one line that could be it.
+        let lookalikes = |key| {
+            doc.lines
+                .iter()
+                .filter(|l| matches!(l.shape, Shape::Field { name, .. } if likely_meant(doc.bytes(name)) == Some(key) && Key::case_variant(doc.bytes(name)).is_none()))
+                .count()
+        };
         match likely_meant(text) {
-            Some(key) if doc.first(key).is_none() => out.report_fix(
+            Some(key) if doc.first(key).is_none() && (key == Key::Mx || lookalikes(key) == 1) => out.report_fix(
                 &RULE,
                 name,
                 format!("unknown field `{}` is ignored; did you mean `{}`?", show(text), key.name()),
