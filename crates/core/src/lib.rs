@@ -276,7 +276,8 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
         // A CNAME delegates the record elsewhere (RFC 8461 §8.2): present, judged there.
         let sts_delegated = cname_at(format!("_mta-sts.{domain}"));
         let tlsrpt_delegated = cname_at(format!("_smtp._tls.{domain}"));
-        let sts_present = !sts_records.is_empty() || sts_delegated;
+        let sts_present =
+            sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
         let mut local = diagnostic::Sink::new();
         let sts = if sts_records.is_empty() {
             None
@@ -297,6 +298,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
             .iter()
             .filter(|z| z.rr.rtype == "MX" && z.name == domain)
             .filter_map(|z| zone::mx_exchange(src, &z.rr))
+            .filter(|ex| ex != ".") // a null MX (RFC 7505) takes no mail
             .collect();
         let sts_id = sts
             .filter(|_| sts_ok)

@@ -61,5 +61,14 @@ pub(crate) fn intended_domain(owner: &str) -> &str {
     owner
 }
 
+/// Where a finding about `domain` as a whole points: its `_mta-sts` record, if any.
+pub(crate) fn sts_anchor(cx: &DeploymentCx, domain: &str) -> crate::diagnostic::Span {
+    let owner = format!("_mta-sts.{domain}");
+    cx.rrs
+        .iter()
+        .find(|z| z.name == owner)
+        .map_or(crate::diagnostic::Span::at(0), |z| z.rr.span)
+}
+
 pub(crate) static STS: &Proto = &proto::STS;
 pub(crate) static TLSRPT: &Proto = &proto::TLSRPT;

@@ -1,5 +1,5 @@
 use super::DeploymentCx;
-use crate::diagnostic::{Sink, Span};
+use crate::diagnostic::Sink;
 use crate::mta_sts::Mode;
 
 crate::rules::rule!("MODE-NO-TLSRPT", Warning, "RFC 8461 §6, RFC 8460", Deployment, "mode_no_tlsrpt.md");
@@ -12,6 +12,6 @@ pub fn check(cx: &DeploymentCx, out: &mut Sink) {
         } else {
             "failures will bounce mail without anyone being told why"
         };
-        out.report(&RULE, Span::at(0), format!("`{}` is in mode `{}` with no valid TLS-RPT record: {why}", d.domain, mode.as_str()));
+        out.report(&RULE, super::sts_anchor(cx, &d.domain), format!("`{}` is in mode `{}` with no valid TLS-RPT record: {why}", d.domain, mode.as_str()));
     }
 }
