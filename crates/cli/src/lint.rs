@@ -140,11 +140,11 @@ pub fn run(args: &LintArgs) -> ExitCode {
             .try_for_each(|(i, r)| writeln!(out, "{}", to_json(&i.name, r))),
         Format::Sarif => writeln!(out, "{}", sarif::document(&results)),
     };
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("mtasts: cannot write output: {e}");
-            return ExitCode::from(2);
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("mtasts: cannot write output: {e}");
+        return ExitCode::from(2);
     }
     if !io_errors.is_empty() {
         ExitCode::from(2)

@@ -1,5 +1,6 @@
 //! `mtasts`: lint MTA-STS policies and records, match MX hosts, generate configuration.
 
+mod generate;
 mod lint;
 mod mx_match;
 mod render;
@@ -28,6 +29,8 @@ enum Command {
     MxMatch(mx_match::MxMatchArgs),
     /// List the rules, or show one rule's doc.
     Rules(rules_cmd::RulesArgs),
+    /// Generate a policy, its DNS records, zone-file lines and hosting files.
+    Generate(generate::GenerateArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,5 +46,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::MxMatch(args) => mx_match::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
+        Command::Generate(args) => generate::run(&args),
     }
 }

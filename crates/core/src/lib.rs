@@ -327,7 +327,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
     };
     rules::deployment::check_all(&cx, &mut sink);
     let valid = !has_error(&sink);
-    let parsed = valid.then(|| Parsed::Zone(ZoneSummary { domains: summary }));
+    let parsed = valid.then_some(Parsed::Zone(ZoneSummary { domains: summary }));
     finish(Kind::Zone, src, sink, valid, parsed)
 }
 

@@ -41,7 +41,7 @@ pub fn human_duration(secs: u64) -> String {
     for (size, name) in UNITS {
         if secs >= size {
             let n = secs / size;
-            let exact = secs % size == 0;
+            let exact = n * size == secs;
             let about = if exact { "" } else { "about " };
             return format!("{about}{n} {name}{}", if n == 1 { "" } else { "s" });
         }

@@ -172,17 +172,17 @@ impl<'a> PolicyDoc<'a> {
                 };
                 let span = Span::new(pos, content_end);
                 let shape = shape_of(src, span);
-                if let Shape::Field { name, value, .. } = shape {
-                    if let Some(key) = Key::from_name(&src[name.start..name.end]) {
-                        fields.push((
-                            key,
-                            FieldRef {
-                                line: lines.len(),
-                                name,
-                                value,
-                            },
-                        ));
-                    }
+                if let Shape::Field { name, value, .. } = shape
+                    && let Some(key) = Key::from_name(&src[name.start..name.end])
+                {
+                    fields.push((
+                        key,
+                        FieldRef {
+                            line: lines.len(),
+                            name,
+                            value,
+                        },
+                    ));
                 }
                 lines.push(Line {
                     span,

@@ -79,10 +79,11 @@ pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
     if value == b"*" {
         return Err(PatternError::Wildcard { at: 0 });
     }
-    if let Some(stripped) = domain.strip_suffix(b".") {
-        if !stripped.is_empty() && check_domain(stripped, base).is_ok() {
-            return Err(PatternError::TrailingDot);
-        }
+    if let Some(stripped) = domain.strip_suffix(b".")
+        && !stripped.is_empty()
+        && check_domain(stripped, base).is_ok()
+    {
+        return Err(PatternError::TrailingDot);
     }
     check_domain(domain, base)?;
     Ok(MxPattern {
@@ -138,6 +139,18 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
                 at: at + label.len() - 1,
                 why: "a label cannot end with `-`",
             });
+        }
+        if label.len() > 4 && label[..4].eq_ignore_ascii_case(b"xn--") {
+            let ok = std::str::from_utf8(&label[4..])
+                .ok()
+                .and_then(idna::punycode::decode_to_string)
+                .is_some();
+            if !ok {
+                return Err(PatternError::Syntax {
+                    at,
+                    why: "an `xn--` label that is not valid Punycode",
+                });
+            }
         }
         if label.len() > 63 && long_label.is_none() {
             long_label = Some((at, label.len()));

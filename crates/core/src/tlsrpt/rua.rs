@@ -239,9 +239,11 @@ fn check_https(rest: &[u8]) -> Option<Problem> {
         match host_port.iter().position(|&b| b == b']') {
             Some(end) => {
                 let port = &host_port[end + 1..];
-                if !port.is_empty()
-                    && !(port[0] == b':' && port[1..].iter().all(u8::is_ascii_digit))
-                {
+                let is_port = |p: &[u8]| {
+                    p.strip_prefix(b":")
+                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+                };
+                if !port.is_empty() && !is_port(port) {
                     return Some(Problem::Invalid(
                         "text after the IP literal is not a port".into(),
                     ));

@@ -338,7 +338,7 @@ pub fn wsp_before_semicolon(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) 
 // --- RRset rules -------------------------------------------------------------------
 
 pub fn not_found(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
-    if cx.roles.iter().any(|r| *r == Role::Candidate) {
+    if cx.roles.contains(&Role::Candidate) {
         return;
     }
     let span = cx
@@ -405,7 +405,7 @@ pub fn multi_string(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
             let (a, b) = (w[0], w[1]);
             let before = a.end.checked_sub(1).map(|i| rec.data[i]);
             let after = rec.data.get(b.start).copied();
-            matches!((before, after), (Some(x), Some(y)) if !matches!(x, b';' | b' ' | b'\t') && !matches!(y, b';' | b' ' | b'\t'))
+            matches!((before, after), (Some(x), Some(y)) if !matches!(x, b';' | b',' | b' ' | b'\t') && !matches!(y, b';' | b',' | b' ' | b'\t'))
         });
         match inside_token {
             Some(w) => {

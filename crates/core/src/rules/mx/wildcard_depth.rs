@@ -13,8 +13,8 @@ pub fn check(cx: &MxCx, out: &mut Sink) {
         let suffix = format!(".{}", p.domain.to_ascii_lowercase());
         for host in cx.hosts {
             let Some(n) = host.normalized.as_deref().filter(|n| !covered(n)) else { continue };
-            if let Some(prefix) = n.strip_suffix(suffix.as_str()) {
-                if prefix.contains('.') {
+            if let Some(prefix) = n.strip_suffix(suffix.as_str())
+                && prefix.contains('.') {
                     let one = prefix.split_once('.').map_or(prefix, |(_, rest)| rest);
                     out.report(
                         &RULE,
@@ -22,7 +22,6 @@ pub fn check(cx: &MxCx, out: &mut Sink) {
                         format!("MX host `{}` is not matched by `{p}`: `*` covers one label only; add `*.{one}.{}` or the host itself", host.name, p.domain),
                     );
                 }
-            }
         }
     }
 }

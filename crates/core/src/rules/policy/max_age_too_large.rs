@@ -5,9 +5,8 @@ crate::rules::rule!("POLICY-MAX-AGE-TOO-LARGE", Error, "RFC 8461 §3.2, errata 7
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     let Some(f) = doc.first(Key::MaxAge) else { return };
-    if let Some(n) = parse_max_age(doc.bytes(f.value)) {
-        if n > MAX_AGE_LIMIT {
+    if let Some(n) = parse_max_age(doc.bytes(f.value))
+        && n > MAX_AGE_LIMIT {
             out.report(&RULE, f.value, format!("max_age {n} is over the maximum of 31557600 (one year)"));
         }
-    }
 }

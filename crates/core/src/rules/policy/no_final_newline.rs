@@ -7,9 +7,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    if let Some(last) = doc.lines.last() {
-        if last.term == Term::Eof && !last.span.is_empty() {
+    if let Some(last) = doc.lines.last()
+        && last.term == Term::Eof && !last.span.is_empty() {
             out.report(&RULE, Span::at(last.span.end), "the last line has no line break; that is allowed");
         }
-    }
 }
