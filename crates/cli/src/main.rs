@@ -4,6 +4,7 @@ mod generate;
 mod lint;
 mod mx_match;
 mod render;
+mod report;
 mod rules_cmd;
 mod sarif;
 
@@ -31,6 +32,8 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Generate a policy, its DNS records, zone-file lines and hosting files.
     Generate(generate::GenerateArgs),
+    /// Read TLS-RPT reports (RFC 8460): totals, failures explained and how to fix them, advice.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +50,6 @@ fn main() -> ExitCode {
         Command::MxMatch(args) => mx_match::run(&args),
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Generate(args) => generate::run(&args),
+        Command::Report(args) => report::run(&args),
     }
 }

@@ -32,6 +32,8 @@ pub struct Aggregate {
     pub duplicates_skipped: usize,
     /// The ids of the skipped duplicates, each once.
     pub duplicate_report_ids: Vec<String>,
+    /// Entries of `policies` in the reports counted (several may share a domain and type).
+    pub total_policies: usize,
     /// The first and last UTC day with a report, `YYYY-MM-DD`.
     pub first_day: Option<String>,
     pub last_day: Option<String>,
@@ -160,6 +162,7 @@ pub struct Aggregator {
     reports: usize,
     duplicates: usize,
     duplicate_ids: BTreeSet<String>,
+    policy_entries: usize,
     ok: u64,
     failed: u64,
     without_detail: u64,
@@ -186,8 +189,9 @@ struct PolicyAcc {
     days: BTreeMap<i64, (u64, u64)>,
     /// Days covered by a report's date range: (sessions, failed sessions).
     covered: BTreeMap<i64, (u64, u64)>,
-    /// MX hosts the senders named, with failed sessions.
-    hosts: BTreeMap<String, u64>,
+    /// MX hosts the senders named that the policy they saw does not cover, with failed
+    /// sessions.
+    uncovered: BTreeMap<String, u64>,
 }
 
 #[derive(Debug, Default)]
@@ -243,6 +247,7 @@ impl Aggregator {
             return false;
         }
         self.reports += 1;
+        self.policy_entries += r.policies.len();
         for w in &r.warnings {
             self.warnings.push(ReportWarning {
                 source: r.source.clone(),
@@ -329,8 +334,24 @@ impl Aggregator {
                     acc.latest = Some((when, p.policy.policy_string.clone()));
                 }
             }
-            for h in &p.policy.mx_host {
-                acc.hosts.entry(h.clone()).or_default();
+            // The patterns of the policy this sender saw, to hold the MX hosts it names against.
+            let seen = p.policy.policy_type == PolicyType::Sts
+                && !p.policy.policy_string.is_empty()
+                && p.policy.mode() != Some("none");
+            let patterns = if seen {
+                p.policy.mx_patterns()
+            } else {
+                Vec::new()
+            };
+            let hosts = p.policy.mx_host.iter().map(|h| (h.as_str(), 0u64)).chain(
+                p.failure_details.iter().filter_map(|d| {
+                    Some((d.receiving_mx_hostname.as_deref()?, d.failed_session_count))
+                }),
+            );
+            for (host, n) in hosts {
+                if seen && suggest_mx_pattern(&patterns, host).is_some() {
+                    add(&mut acc.uncovered, &host_key(host), n);
+                }
             }
 
             for d in &p.failure_details {
@@ -338,11 +359,11 @@ impl Aggregator {
                 let rt = d.result_type.as_str();
                 add_row(&mut self.rows, row(rt), n);
                 add(&mut acc.result_types, d.result_type.as_str(), n);
-                let mx = d.receiving_mx_hostname.as_deref().map(host_key);
-                if let Some(h) = &mx {
-                    add(&mut acc.hosts, h, n);
-                }
-                let mx = mx.unwrap_or_else(|| NOT_REPORTED.to_string());
+                let mx = d
+                    .receiving_mx_hostname
+                    .as_deref()
+                    .map(host_key)
+                    .unwrap_or_else(|| NOT_REPORTED.to_string());
                 add(&mut self.by_mx, &mx, n);
                 add(
                     &mut self.by_ip,
@@ -385,10 +406,10 @@ impl Aggregator {
                 let mode = desc.as_ref().and_then(|d| d.mode()).map(str::to_string);
                 let patterns = desc.as_ref().map(|d| d.mx_patterns()).unwrap_or_default();
                 let mut mx_suggestions = Vec::new();
-                // Only an sts policy with a policy string says which hosts are covered.
-                if ptype == PolicyType::Sts && desc.is_some() && mode.as_deref() != Some("none") {
+                // Hosts the policy a sender saw did not cover, unless the latest policy does.
+                if desc.is_some() && mode.as_deref() != Some("none") {
                     let mut seen = HashSet::new();
-                    let mut hosts: Vec<(&String, &u64)> = acc.hosts.iter().collect();
+                    let mut hosts: Vec<(&String, &u64)> = acc.uncovered.iter().collect();
                     hosts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
                     for (host, failed) in hosts {
                         let Some(s) = suggest_mx_pattern(&patterns, host) else { continue };
@@ -492,6 +513,7 @@ impl Aggregator {
             reports: self.reports,
             duplicates_skipped: self.duplicates,
             duplicate_report_ids: self.duplicate_ids.into_iter().collect(),
+            total_policies: self.policy_entries,
             first_day: self.days.keys().next().map(|&d| day_string(d)),
             last_day: self.days.keys().next_back().map(|&d| day_string(d)),
             total_successful_sessions: self.ok,

@@ -387,7 +387,11 @@ pub fn enforce_readiness(
             "only {streak} clean consecutive day(s) up to {} ({b})",
             day_string(last.day)
         ),
-        None => format!("the reports cover only {streak} day(s)"),
+        None => format!(
+            "only {streak} clean consecutive day(s) reported ({} to {})",
+            day_string(last.day - (streak as i64 - 1)),
+            day_string(last.day)
+        ),
     };
     Some(advice(
         AdviceKind::EnforceNotYet,

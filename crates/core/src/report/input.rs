@@ -21,6 +21,10 @@ use std::io::Read;
 /// The most a gzip layer may decompress to: 32 MiB. Real reports are a few KiB.
 pub const MAX_DECOMPRESSED: usize = 32 << 20;
 
+/// The most all gzip layers of one file may decompress to together (a mailbox holds many
+/// reports; this bounds the work a crafted file can cause).
+const MAX_DECOMPRESSED_PER_FILE: usize = 8 * MAX_DECOMPRESSED;
+
 /// Containers inside containers (a gzip in a base64 in a message in a message…).
 const MAX_DEPTH: usize = 6;
 
@@ -59,6 +63,8 @@ pub enum LoadErrorKind {
     Unsupported { what: String },
     /// None of JSON, gzip, base64 or e-mail.
     Unrecognized,
+    /// The caller could not read the file (set by whoever does the I/O).
+    Unreadable { detail: String },
 }
 
 impl LoadErrorKind {
@@ -76,6 +82,7 @@ impl LoadErrorKind {
             LoadErrorKind::NoReportInMessage { .. } => "no-report-in-message",
             LoadErrorKind::Unsupported { .. } => "unsupported",
             LoadErrorKind::Unrecognized => "unrecognized",
+            LoadErrorKind::Unreadable { .. } => "unreadable",
         }
     }
 }
@@ -94,10 +101,14 @@ impl fmt::Display for LoadErrorKind {
                 )
             }
             LoadErrorKind::GzipCorrupt { detail } => write!(f, "gzip data corrupt: {detail}"),
-            LoadErrorKind::TooLarge { limit } => write!(
+            LoadErrorKind::TooLarge { limit } if *limit >= 1 << 20 => write!(
                 f,
                 "decompressed data exceeds {} MiB (a decompression bomb?); not read",
-                limit / (1 << 20)
+                limit >> 20
+            ),
+            LoadErrorKind::TooLarge { limit } => write!(
+                f,
+                "decompressed data exceeds the {limit} bytes left of this file's limit; not read"
             ),
             LoadErrorKind::Base64Invalid => f.write_str("not valid base64"),
             LoadErrorKind::NotMail => f.write_str("not a readable e-mail message"),
@@ -111,6 +122,7 @@ impl fmt::Display for LoadErrorKind {
             LoadErrorKind::Unrecognized => {
                 f.write_str("not a TLS report: neither JSON, gzip, base64 nor an e-mail message")
             }
+            LoadErrorKind::Unreadable { detail } => write!(f, "cannot read: {detail}"),
         }
     }
 }
@@ -161,6 +173,7 @@ pub fn load_file(name: &str, bytes: &[u8]) -> Loaded {
             file: name.to_string(),
             ..Loaded::default()
         },
+        budget: MAX_DECOMPRESSED_PER_FILE,
     };
     let lower = name.to_ascii_lowercase();
     cx.bytes(&lower, bytes, &Where::default(), 0);
@@ -211,6 +224,8 @@ impl Where {
 struct Cx {
     file: String,
     loaded: Loaded,
+    /// What gzip layers of this file may still decompress to, all together.
+    budget: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,6 +235,7 @@ enum Format {
     Mail,
     Base64,
     Zip,
+    Xml,
     Unknown,
 }
 
@@ -249,8 +265,9 @@ impl Cx {
             return self.error(at, LoadErrorKind::Empty);
         }
         match classify(name, bytes) {
-            Format::Gzip => match gunzip(bytes) {
+            Format::Gzip => match gunzip(bytes, self.budget) {
                 Ok(inner) => {
+                    self.budget = self.budget.saturating_sub(inner.len());
                     let inner_name = strip_gz(name);
                     self.bytes(&inner_name, &inner, at, depth + 1);
                 }
@@ -271,6 +288,19 @@ impl Cx {
             Format::Zip => {
                 let what = "a zip archive (unzip it and read the files inside)".to_string();
                 self.error(at, LoadErrorKind::Unsupported { what })
+            }
+            Format::Xml => {
+                let reason = if contains(bytes, b"<feedback") {
+                    "this is a DMARC aggregate report (XML)"
+                } else {
+                    "this is XML or HTML, not JSON"
+                };
+                self.error(
+                    at,
+                    LoadErrorKind::NotTlsReport {
+                        reason: reason.to_string(),
+                    },
+                )
             }
             Format::Unknown => {
                 let kind = if name.ends_with(".json") {
@@ -411,7 +441,11 @@ impl Cx {
         for (name, label, contents) in &candidates {
             self.bytes(name, contents, &at.then(label.clone()), depth + 1);
         }
-        let nested_said_nothing = self.loaded.errors[errors_before..]
+        let nested_said_nothing = self
+            .loaded
+            .errors
+            .get(errors_before..)
+            .unwrap_or_default()
             .iter()
             .all(|e| matches!(e.kind, LoadErrorKind::NoReportInMessage { .. }));
         if self.loaded.reports.len() == reports_before
@@ -449,6 +483,9 @@ fn classify(name: &str, bytes: &[u8]) -> Format {
     if text.starts_with(b"{") || text.starts_with(b"[") {
         return Format::Json;
     }
+    if text.starts_with(b"<") {
+        return Format::Xml;
+    }
     let mail_name = [".eml", ".mbox", ".mbx", ".msg", ".mail"]
         .iter()
         .any(|s| name.ends_with(s));
@@ -483,6 +520,10 @@ fn looks_like_base64(text: &[u8]) -> bool {
             .is_some_and(|d| d.starts_with(&[0x1f, 0x8b]) || d.trim_ascii_start().starts_with(b"{"))
 }
 
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
 fn strip_gz(name: &str) -> String {
     for suffix in [".gz", ".gzip"] {
         if let Some(stem) = name.strip_suffix(suffix) {
@@ -492,17 +533,16 @@ fn strip_gz(name: &str) -> String {
     name.to_string()
 }
 
-/// Decompress every gzip member, stopping past [`MAX_DECOMPRESSED`].
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, LoadErrorKind> {
+/// Decompress every gzip member, stopping past [`MAX_DECOMPRESSED`] or what is left of
+/// the file's budget.
+fn gunzip(bytes: &[u8], budget: usize) -> Result<Vec<u8>, LoadErrorKind> {
+    let limit = MAX_DECOMPRESSED.min(budget);
     let mut out = Vec::new();
-    let limit = MAX_DECOMPRESSED as u64 + 1;
-    match flate2::read::MultiGzDecoder::new(bytes)
-        .take(limit)
-        .read_to_end(&mut out)
-    {
-        Ok(_) if out.len() > MAX_DECOMPRESSED => Err(LoadErrorKind::TooLarge {
-            limit: MAX_DECOMPRESSED,
-        }),
+    let read = flate2::read::MultiGzDecoder::new(bytes)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out);
+    match read {
+        Ok(_) if out.len() > limit => Err(LoadErrorKind::TooLarge { limit }),
         Ok(_) => Ok(out),
         Err(e) => Err(LoadErrorKind::GzipCorrupt {
             detail: e.to_string(),
@@ -527,12 +567,12 @@ fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
             .get(next..)
             .is_some_and(|rest| rest.starts_with(b"From "))
         {
-            out.push(&bytes[start..next]);
+            out.extend(bytes.get(start..next));
             start = next;
         }
         i = next;
     }
-    out.push(&bytes[start..]);
+    out.extend(bytes.get(start..));
     // Drop each `From ` envelope line; keep messages that have something left.
     out.into_iter()
         .filter_map(|m| {

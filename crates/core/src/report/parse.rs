@@ -52,7 +52,7 @@ pub(crate) fn json_values(bytes: &[u8]) -> Result<(Vec<Value>, Option<String>), 
                 values.extend(items)
             }
             Ok(v) => values.push(v),
-            Err(e) if values.is_empty() => return Err(not_json(bytes, &e)),
+            Err(e) if values.is_empty() => return Err(not_json(&e)),
             Err(e) => {
                 trailing = Some(format!("text after the JSON was ignored ({e})"));
                 break;
@@ -65,20 +65,10 @@ pub(crate) fn json_values(bytes: &[u8]) -> Result<(Vec<Value>, Option<String>), 
     Ok((values, trailing))
 }
 
-fn not_json(bytes: &[u8], e: &serde_json::Error) -> LoadErrorKind {
-    let head = bytes.trim_ascii_start();
-    let detail = if head.starts_with(b"<") && contains(bytes, b"<feedback") {
-        "this is a DMARC aggregate report (XML), not a TLS report".to_string()
-    } else if head.starts_with(b"<") {
-        "this looks like XML or HTML".to_string()
-    } else {
-        e.to_string()
-    };
-    LoadErrorKind::NotJson { detail }
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+fn not_json(e: &serde_json::Error) -> LoadErrorKind {
+    LoadErrorKind::NotJson {
+        detail: e.to_string(),
+    }
 }
 
 /// One report object.
