@@ -1,9 +1,7 @@
 //! `mtasts generate`: a policy, its DNS records and hosting files from a few answers.
 
 use clap::{Args, ValueEnum};
-use mtasts_core::generate::{
-    self, Field, GenerateError, GenerateInput, Generated, HostSetup, LineEnding,
-};
+use mtasts_core::generate::{self, Field, GenerateError, GenerateInput, Generated, HostSetup, LineEnding};
 use mtasts_core::mta_sts::Mode;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -99,9 +97,7 @@ fn parse_duration(s: &str) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .and_then(|n| n.checked_mul(factor))
-        .ok_or_else(|| {
-            format!("`{s}` is not a duration: use seconds, or a number with s, m, h, d or w")
-        })
+        .ok_or_else(|| format!("`{s}` is not a duration: use seconds, or a number with s, m, h, d or w"))
 }
 
 impl GenerateArgs {
@@ -113,11 +109,7 @@ impl GenerateArgs {
             mx: self.mx.clone(),
             max_age: self.max_age,
             rua: self.rua.clone(),
-            line_ending: if self.lf {
-                LineEnding::Lf
-            } else {
-                LineEnding::Crlf
-            },
+            line_ending: if self.lf { LineEnding::Lf } else { LineEnding::Crlf },
             issued_at,
             policy_host: self.policy_host.clone(),
             ttl: self.ttl,
@@ -151,19 +143,12 @@ pub fn input_error(e: &GenerateError) -> String {
     if e.value.is_empty() {
         format!("mtasts: {}: {}", flag(e.field), e.reason)
     } else {
-        format!(
-            "mtasts: {} `{}`: {}",
-            flag(e.field),
-            e.value.escape_debug(),
-            e.reason
-        )
+        format!("mtasts: {} `{}`: {}", flag(e.field), e.value.escape_debug(), e.reason)
     }
 }
 
 pub fn run(args: &GenerateArgs) -> ExitCode {
-    let issued_at = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let issued_at = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let output = match execute(args, issued_at) {
         Ok(output) => output,
         Err(Failure::Input(e)) => {
@@ -204,11 +189,9 @@ pub fn write_files(dir: &Path, g: &Generated) -> Result<Vec<PathBuf>, String> {
     for f in g.files() {
         let path = dir.join(&f.path);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        std::fs::write(&path, f.contents.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(&path, f.contents.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         written.push(path);
     }
     Ok(written)
@@ -257,11 +240,7 @@ fn text(g: &Generated, dir: Option<&Path>, written: &[PathBuf]) -> String {
     );
 
     heading(&mut out, "Policy file");
-    let _ = writeln!(
-        out,
-        "Serve at {} with Content-Type text/plain.",
-        g.policy_url
-    );
+    let _ = writeln!(out, "Serve at {} with Content-Type text/plain.", g.policy_url);
     let _ = writeln!(
         out,
         "{} bytes, {} line endings, no BOM{}:\n",
@@ -284,13 +263,7 @@ fn text(g: &Generated, dir: Option<&Path>, written: &[PathBuf]) -> String {
     }
     let width = g.records.iter().map(|r| r.name().len()).max().unwrap_or(0);
     for r in &g.records {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:<5}  {}",
-            r.name(),
-            r.rtype.as_str(),
-            r.value
-        );
+        let _ = writeln!(out, "{:<width$}  {:<5}  {}", r.name(), r.rtype.as_str(), r.value);
     }
     let _ = writeln!(out, "\nZone file:\n");
     indented(&mut out, &g.zone);
@@ -358,10 +331,7 @@ mod tests {
         assert_eq!(a.max_age, 604_800);
         assert_eq!(a.ttl, 3_600);
         assert_eq!(a.format, GenerateFormat::Text);
-        assert_eq!(
-            a.mx,
-            ["mx1.example.com", "mx2.example.com", "*.example.net"]
-        );
+        assert_eq!(a.mx, ["mx1.example.com", "mx2.example.com", "*.example.net"]);
         let i = a.to_input(42);
         assert_eq!(
             (i.line_ending, i.issued_at, i.mode),
@@ -390,9 +360,7 @@ mod tests {
             Cli::try_parse_from(["generate", "--mx", "a.example"]).is_err(),
             "--domain is required"
         );
-        assert!(
-            Cli::try_parse_from(["generate", "--domain", "x.example", "--max-age", "1y"]).is_err()
-        );
+        assert!(Cli::try_parse_from(["generate", "--domain", "x.example", "--max-age", "1y"]).is_err());
     }
 
     #[test]
@@ -436,14 +404,7 @@ mod tests {
 
     #[test]
     fn json_output() {
-        let a = parse(&[
-            "--domain",
-            "example.com",
-            "--mx",
-            "mx.example.com",
-            "--format",
-            "json",
-        ]);
+        let a = parse(&["--domain", "example.com", "--mx", "mx.example.com", "--format", "json"]);
         let out = execute(&a, 1_700_000_000).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["domain"], "example.com");
@@ -453,12 +414,7 @@ mod tests {
             v["policy"],
             "version: STSv1\r\nmode: testing\r\nmx: mx.example.com\r\nmax_age: 604800\r\n"
         );
-        assert!(
-            v["sts_txt"]
-                .as_str()
-                .unwrap()
-                .starts_with("v=STSv1; id=20231114221320")
-        );
+        assert!(v["sts_txt"].as_str().unwrap().starts_with("v=STSv1; id=20231114221320"));
         assert_eq!(v["tlsrpt_txt"], serde_json::Value::Null);
         assert!(v["host"]["instruction"].is_string());
         assert_eq!(v["records"][0]["type"], "TXT");
@@ -480,19 +436,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let a = parse(&[
-            "--domain",
-            "example.com",
-            "--mx",
-            "mx.example.com",
-            "--max-age",
-            "1h",
-        ]);
+        let a = parse(&["--domain", "example.com", "--mx", "mx.example.com", "--max-age", "1h"]);
         match execute(&a, 0) {
-            Err(Failure::Input(e)) => assert!(
-                input_error(&e).starts_with("mtasts: --max-age `3600`: "),
-                "{e}"
-            ),
+            Err(Failure::Input(e)) => assert!(input_error(&e).starts_with("mtasts: --max-age `3600`: "), "{e}"),
             other => panic!("{other:?}"),
         }
     }
@@ -519,10 +465,7 @@ mod tests {
             assert_eq!(got, f.contents.as_bytes(), "{}/{}", f.platform, f.path);
         }
         assert!(out.contains("Written under"), "{out}");
-        assert!(
-            !out.contains("--- nginx/"),
-            "contents are not repeated when written"
-        );
+        assert!(!out.contains("--- nginx/"), "contents are not repeated when written");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

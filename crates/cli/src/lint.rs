@@ -86,8 +86,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
     for e in &io_errors {
         eprintln!("{e}");
     }
-    let mx_hosts: Option<Vec<MxHost>> =
-        (!args.mx.is_empty()).then(|| args.mx.iter().map(|h| MxHost::new(h)).collect());
+    let mx_hosts: Option<Vec<MxHost>> = (!args.mx.is_empty()).then(|| args.mx.iter().map(|h| MxHost::new(h)).collect());
     let mut all_valid = true;
     let mut results: Vec<(Input, Report)> = Vec::new();
     for input in inputs {
@@ -115,13 +114,7 @@ pub fn run(args: &LintArgs) -> ExitCode {
             }
             let report = lint_one(kind, &fixed, mx_hosts.as_deref());
             all_valid &= passes(&report);
-            results.push((
-                Input {
-                    bytes: fixed,
-                    ..input
-                },
-                report,
-            ));
+            results.push((Input { bytes: fixed, ..input }, report));
             continue;
         }
         let report = lint_one(kind, &input.bytes, mx_hosts.as_deref());

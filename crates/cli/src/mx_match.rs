@@ -17,13 +17,9 @@ fn why(e: &PatternError) -> String {
     match e {
         PatternError::Empty => "it is empty".into(),
         PatternError::TrailingDot => "patterns are written without a trailing dot".into(),
-        PatternError::Wildcard { .. } => {
-            "`*` may only be the whole first label (`*.example.com`)".into()
-        }
+        PatternError::Wildcard { .. } => "`*` may only be the whole first label (`*.example.com`)".into(),
         PatternError::ULabel { a_label: Some(a) } => format!("use the A-label form `{a}`"),
-        PatternError::ULabel { a_label: None } => {
-            "it has non-ASCII characters; use the A-label (Punycode) form".into()
-        }
+        PatternError::ULabel { a_label: None } => "it has non-ASCII characters; use the A-label (Punycode) form".into(),
         PatternError::Length { .. } => "a label is over 63 octets or the name over 253".into(),
         PatternError::Syntax { why, .. } => (*why).into(),
     }

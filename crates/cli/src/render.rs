@@ -57,11 +57,7 @@ fn window(text: &str, start: usize, end: usize) -> (usize, usize, usize) {
 
 pub fn text(out: &mut impl Write, name: &str, src: &[u8], report: &Report) -> std::io::Result<()> {
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let text = displayable(src);
     for d in &report.diagnostics {
         writeln!(out, "{}", renderer.render(&group(d, name, &text)))?;
@@ -94,10 +90,7 @@ fn group<'a>(d: &'a Diagnostic, name: &'a str, text: &'a str) -> Vec<Group<'a>> 
     let start = d.span.start.min(text.len());
     let end = d.span.end.clamp(start, text.len());
     // Snap to char boundaries (the text keeps byte offsets, but a span may split a char).
-    let start = (0..=start)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0);
+    let start = (0..=start).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
     let end = (end..=text.len())
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(text.len());
@@ -113,9 +106,7 @@ fn group<'a>(d: &'a Diagnostic, name: &'a str, text: &'a str) -> Vec<Group<'a>> 
                     .path(name)
                     .annotation(AnnotationKind::Primary.span(start - from..end - from)),
             )
-            .element(
-                Level::NOTE.message(format!("{} · `mtasts rules {}`", d.rule.rfc, d.rule.code)),
-            ),
+            .element(Level::NOTE.message(format!("{} · `mtasts rules {}`", d.rule.rfc, d.rule.code))),
     ];
     if let Some(fix) = &d.fix {
         let inside = fix.edits.iter().all(|e| {

@@ -87,10 +87,7 @@ fn read_inputs(files: &[PathBuf]) -> Vec<(String, Result<Vec<u8>, String>)> {
         if path.as_os_str() == "-" {
             let mut bytes = Vec::new();
             let read = io::stdin().lock().read_to_end(&mut bytes);
-            out.push((
-                "-".to_string(),
-                read.map(|_| bytes).map_err(|e| e.to_string()),
-            ));
+            out.push(("-".to_string(), read.map(|_| bytes).map_err(|e| e.to_string())));
         } else if path.is_dir() {
             match report_files(path) {
                 Ok(found) if found.is_empty() => out.push((
@@ -145,10 +142,7 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
         _ => String::new(),
     };
     let dups = if agg.duplicates_skipped > 0 {
-        format!(
-            "; {} duplicate(s) skipped (same report-id)",
-            agg.duplicates_skipped
-        )
+        format!("; {} duplicate(s) skipped (same report-id)", agg.duplicates_skipped)
     } else {
         String::new()
     };
@@ -160,9 +154,7 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
         if agg.total_policies == 1 { "y" } else { "ies" },
         agg.files
     )?;
-    let total = agg
-        .total_successful_sessions
-        .saturating_add(agg.total_failed_sessions);
+    let total = agg.total_successful_sessions.saturating_add(agg.total_failed_sessions);
     let share = if total > 0 {
         format!(
             " ({:.2}% failed)",
@@ -191,9 +183,7 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
             .iter()
             .map(|p| {
                 [
-                    p.policy_domain
-                        .clone()
-                        .unwrap_or_else(|| "(none)".to_string()),
+                    p.policy_domain.clone().unwrap_or_else(|| "(none)".to_string()),
                     p.policy_type.to_string(),
                     p.mode.clone().unwrap_or_else(|| "-".to_string()),
                     p.reports.to_string(),
@@ -226,16 +216,8 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
     if !agg.result_types.is_empty() {
         writeln!(w, "\nFailures by result type:")?;
         for t in &agg.result_types {
-            let rule = t
-                .explanation
-                .rule
-                .map(|r| format!(" [{r}]"))
-                .unwrap_or_default();
-            writeln!(
-                w,
-                "  {}: {} failed session(s){rule}",
-                t.result_type, t.failed_sessions
-            )?;
+            let rule = t.explanation.rule.map(|r| format!(" [{r}]")).unwrap_or_default();
+            writeln!(w, "  {}: {} failed session(s){rule}", t.result_type, t.failed_sessions)?;
             writeln!(w, "    meaning: {}", t.explanation.meaning)?;
             writeln!(w, "    fix:     {}", t.explanation.fix)?;
             let mx: Vec<String> = t
@@ -247,27 +229,18 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
             writeln!(w, "    MX:      {}", mx.join(", "))?;
             for r in t.reason_codes.iter().take(5) {
                 let rule = r.rule.map(|r| format!(" [{r}]")).unwrap_or_default();
-                writeln!(
-                    w,
-                    "    reason:  {} ({}){rule}",
-                    one_line(&r.reason),
-                    r.failed_sessions
-                )?;
+                writeln!(w, "    reason:  {} ({}){rule}", one_line(&r.reason), r.failed_sessions)?;
             }
         }
         list(
             w,
             "Failures by receiving MX",
-            agg.by_receiving_mx
-                .iter()
-                .map(|k| (k.key.as_str(), k.failed_sessions)),
+            agg.by_receiving_mx.iter().map(|k| (k.key.as_str(), k.failed_sessions)),
         )?;
         list(
             w,
             "Failures by sending MTA IP",
-            agg.by_sending_ip
-                .iter()
-                .map(|k| (k.key.as_str(), k.failed_sessions)),
+            agg.by_sending_ip.iter().map(|k| (k.key.as_str(), k.failed_sessions)),
         )?;
     }
 
@@ -306,11 +279,7 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
     }
 
     if !agg.warnings.is_empty() {
-        writeln!(
-            w,
-            "\nWarnings ({}; tolerated, counts still used):",
-            agg.warnings.len()
-        )?;
+        writeln!(w, "\nWarnings ({}; tolerated, counts still used):", agg.warnings.len())?;
         for x in agg.warnings.iter().take(MAX_WARNINGS) {
             writeln!(w, "  {}: {}", x.source, one_line(&x.message))?;
         }
@@ -337,11 +306,7 @@ fn write_text(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
     Ok(())
 }
 
-fn list<'a>(
-    w: &mut impl Write,
-    title: &str,
-    items: impl ExactSizeIterator<Item = (&'a str, u64)>,
-) -> io::Result<()> {
+fn list<'a>(w: &mut impl Write, title: &str, items: impl ExactSizeIterator<Item = (&'a str, u64)>) -> io::Result<()> {
     let n = items.len();
     writeln!(w, "\n{title}:")?;
     for (key, count) in items.take(TOP) {
@@ -359,9 +324,7 @@ fn more(w: &mut impl Write, n: usize) -> io::Result<()> {
 
 /// Text from a report on one line, without control characters.
 fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
 fn write_csv(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
@@ -402,10 +365,7 @@ mod tests {
     const RFC: &str = include_str!("../../core/tests/data/tlsrpt/rfc-example.json");
 
     fn agg() -> Aggregate {
-        aggregate(&[
-            load_file("rfc.json", RFC.as_bytes()),
-            load_file("bad.json", b"{nope"),
-        ])
+        aggregate(&[load_file("rfc.json", RFC.as_bytes()), load_file("bad.json", b"{nope")])
     }
 
     #[test]

@@ -29,17 +29,13 @@ fn json_lines(out: &Output) -> Vec<Value> {
         .collect()
 }
 
-const GOOD: &str = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n";
+const GOOD: &str =
+    "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n";
 
 #[test]
 fn lint_json_valid_policy() {
     let out = mtasts(&["lint", "--format", "json", "-"], GOOD.as_bytes());
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let v = &json_lines(&out)[0];
     assert_eq!(v["file"], "-");
     assert_eq!(v["kind"], "policy");
@@ -69,17 +65,10 @@ fn lint_json_invalid_policy_has_located_diagnostics() {
         .iter()
         .find(|d| d["code"] == "POLICY-MODE-INVALID")
         .expect("mode finding");
-    assert_eq!(
-        (d["line"].as_u64(), d["column"].as_u64()),
-        (Some(2), Some(7))
-    );
+    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(2), Some(7)));
     assert_eq!(d["severity"], "error");
     assert_eq!(d["rfc"], "RFC 8461 §3.2");
-    assert!(
-        d["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("enforced"))
-    );
+    assert!(d["message"].as_str().is_some_and(|m| m.contains("enforced")));
 }
 
 #[test]
@@ -89,10 +78,7 @@ fn lint_records_one_per_line_and_kinds() {
         b"\"v=STSv1; id=ab\" \"cd\"\ngoogle-site-verification=x\n",
     );
     let v = &json_lines(&out)[0];
-    assert_eq!(
-        (v["kind"].as_str(), v["valid"].as_bool()),
-        (Some("sts"), Some(true))
-    );
+    assert_eq!((v["kind"].as_str(), v["valid"].as_bool()), (Some("sts"), Some(true)));
     assert_eq!(v["parsed"]["id"], "abcd");
     let out = mtasts(
         &["lint", "--kind", "tlsrpt", "--format", "json"],
@@ -104,10 +90,7 @@ fn lint_records_one_per_line_and_kinds() {
         serde_json::json!(["mailto:a@example.com", "https://r.example.com/x"])
     );
     // auto detection
-    let out = mtasts(
-        &["lint", "--format", "json"],
-        b"v=TLSRPTv1;rua=mailto:a@example.com",
-    );
+    let out = mtasts(&["lint", "--format", "json"], b"v=TLSRPTv1;rua=mailto:a@example.com");
     assert_eq!(json_lines(&out)[0]["kind"], "tlsrpt");
     let out = mtasts(&["lint", "--format", "json"], b"v=STSv1; id=1");
     assert_eq!(json_lines(&out)[0]["kind"], "sts");
@@ -136,14 +119,13 @@ fn several_files_exit_codes_and_io_errors() {
     let out = mtasts(&["lint", "--kind", "bogus"], b"");
     assert_eq!(out.status.code(), Some(2));
     // --fix rewrites the file and the result lints clean.
-    std::fs::write(&bad, "\u{feff}version: STSv1\r\nMode: enforce\r\nmx: mail.example.com.\r\nmax_age: 604800\r\n\r\n").expect("write");
+    std::fs::write(
+        &bad,
+        "\u{feff}version: STSv1\r\nMode: enforce\r\nmx: mail.example.com.\r\nmax_age: 604800\r\n\r\n",
+    )
+    .expect("write");
     let out = mtasts(&["lint", "--fix", b], b"");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
     assert_eq!(
         std::fs::read_to_string(&bad).expect("read"),
         "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n"
@@ -172,11 +154,7 @@ fn sarif_output() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("SARIF is JSON");
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
-    assert!(
-        run["tool"]["driver"]["rules"]
-            .as_array()
-            .is_some_and(|r| r.len() > 90)
-    );
+    assert!(run["tool"]["driver"]["rules"].as_array().is_some_and(|r| r.len() > 90));
     let result = run["results"]
         .as_array()
         .expect("results")
@@ -184,10 +162,7 @@ fn sarif_output() {
         .find(|r| r["ruleId"] == "POLICY-BOM")
         .expect("BOM result");
     assert_eq!(result["level"], "error");
-    assert_eq!(
-        result["locations"][0]["physicalLocation"]["region"]["startLine"],
-        1
-    );
+    assert_eq!(result["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
     assert_eq!(
         result["fixes"][0]["artifactChanges"][0]["replacements"][0]["deletedRegion"]["byteLength"],
         3
@@ -235,15 +210,11 @@ fn mx_match() {
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("mail.example.net"));
     assert_eq!(
-        run(&["--pattern", "*.example.com", "a.b.example.com"])
-            .status
-            .code(),
+        run(&["--pattern", "*.example.com", "a.b.example.com"]).status.code(),
         Some(1)
     );
     assert_eq!(
-        run(&["--pattern", "*.example.com", "example.com"])
-            .status
-            .code(),
+        run(&["--pattern", "*.example.com", "example.com"]).status.code(),
         Some(1)
     );
     assert_eq!(
@@ -253,9 +224,7 @@ fn mx_match() {
         Some(1)
     );
     assert_eq!(
-        run(&["--pattern", "*.example.com", "x.example.com"])
-            .status
-            .code(),
+        run(&["--pattern", "*.example.com", "x.example.com"]).status.code(),
         Some(0)
     );
     assert_eq!(
@@ -265,15 +234,11 @@ fn mx_match() {
         Some(2)
     );
     assert_eq!(
-        run(&["--pattern", "*.*.example.com", "a.b.example.com"])
-            .status
-            .code(),
+        run(&["--pattern", "*.*.example.com", "a.b.example.com"]).status.code(),
         Some(2)
     );
     assert_eq!(
-        run(&["--pattern", "mx*.example.com", "mx1.example.com"])
-            .status
-            .code(),
+        run(&["--pattern", "mx*.example.com", "mx1.example.com"]).status.code(),
         Some(2)
     );
     assert_eq!(

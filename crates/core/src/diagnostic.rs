@@ -34,10 +34,7 @@ impl Span {
         Span { start, end }
     }
     pub const fn at(pos: usize) -> Span {
-        Span {
-            start: pos,
-            end: pos,
-        }
+        Span { start: pos, end: pos }
     }
     pub fn len(self) -> usize {
         self.end - self.start
@@ -135,12 +132,7 @@ impl Sink {
     }
 
     /// Report `rule` at `span` with its default severity.
-    pub fn report(
-        &mut self,
-        rule: &'static Rule,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Option<&mut Diagnostic> {
+    pub fn report(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Option<&mut Diagnostic> {
         self.report_as(rule, rule.severity, span, message)
     }
 
@@ -179,13 +171,7 @@ impl Sink {
     }
 
     /// Report with a fix attached.
-    pub fn report_fix(
-        &mut self,
-        rule: &'static Rule,
-        span: Span,
-        message: impl Into<String>,
-        fix: Fix,
-    ) {
+    pub fn report_fix(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>, fix: Fix) {
         if let Some(d) = self.report(rule, span, message) {
             d.fix = Some(fix);
         }
@@ -227,12 +213,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(src: &[u8]) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(
-            src.iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(src.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1));
         LineIndex { starts }
     }
 
@@ -242,10 +223,7 @@ impl LineIndex {
         let offset = offset.min(src.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let col = src[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count();
+        let col = src[start..offset].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
         (line + 1, col + 1)
     }
 }

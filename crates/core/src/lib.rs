@@ -5,6 +5,7 @@
 //! edit is certain, a [`Fix`].
 
 pub mod diagnostic;
+pub mod fetch;
 pub mod generate;
 pub mod mta_sts;
 pub mod mx;
@@ -102,10 +103,7 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == severity)
-            .count()
+        self.diagnostics.iter().filter(|d| d.severity == severity).count()
     }
     pub fn has(&self, code: &str) -> bool {
         self.diagnostics.iter().any(|d| d.rule.code == code)
@@ -122,9 +120,9 @@ impl Report {
             (Some(Parsed::Policy(p)), _) => {
                 let cache = generate::human_duration(p.max_age);
                 match p.mode {
-                    mta_sts::Mode::None => format!(
-                        "Valid policy: mode none (MTA-STS switched off), cached for {cache}"
-                    ),
+                    mta_sts::Mode::None => {
+                        format!("Valid policy: mode none (MTA-STS switched off), cached for {cache}")
+                    }
                     mode => format!(
                         "Valid policy: {}, {} MX pattern{}, cached for {cache}",
                         mode.as_str(),
@@ -169,11 +167,7 @@ pub fn detect_kind(src: &[u8]) -> Kind {
         let lower = rec.data.to_ascii_lowercase();
         let trimmed = lower.trim_ascii_start();
         let trimmed = trimmed.strip_prefix(b"\xef\xbb\xbf").unwrap_or(trimmed);
-        let key = trimmed
-            .split(|&b| b == b':')
-            .next()
-            .unwrap_or_default()
-            .trim_ascii();
+        let key = trimmed.split(|&b| b == b':').next().unwrap_or_default().trim_ascii();
         if matches!(key, b"version" | b"mode" | b"max_age" | b"mx") && trimmed.contains(&b':') {
             return Kind::Policy;
         }
@@ -203,10 +197,7 @@ pub fn lint_policy(src: &[u8], mx: Option<&[MxHost]>) -> Report {
     let doc = PolicyDoc::parse(src);
     let mut sink = diagnostic::Sink::new();
     rules::policy::check_all(&doc, &mut sink);
-    let valid = !sink
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
+    let valid = !sink.diagnostics.iter().any(|d| d.severity == Severity::Error);
     if let Some(hosts) = mx {
         rules::mx::check_all(&rules::mx::MxCx { doc: &doc, hosts }, &mut sink);
     }
@@ -235,9 +226,7 @@ pub fn lint_tlsrpt(src: &[u8]) -> Report {
     let mut sink = diagnostic::Sink::new();
     let chosen = lint_txt(&proto::TLSRPT, src, txt::records(src), &mut sink);
     let valid = chosen.is_some() && !has_error(&sink);
-    let parsed = chosen
-        .filter(|_| valid)
-        .map(|rec| Parsed::Tlsrpt(tlsrpt_value(&rec)));
+    let parsed = chosen.filter(|_| valid).map(|rec| Parsed::Tlsrpt(tlsrpt_value(&rec)));
     finish(Kind::Tlsrpt, src, sink, valid, parsed)
 }
 
@@ -252,11 +241,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
             .name
             .strip_prefix("_mta-sts.")
             .or_else(|| z.name.strip_prefix("_smtp._tls."))
-            .unwrap_or(if z.rr.rtype == "MX" {
-                z.name.as_str()
-            } else {
-                ""
-            });
+            .unwrap_or(if z.rr.rtype == "MX" { z.name.as_str() } else { "" });
         if !domain.is_empty() && !names.iter().any(|n| n == domain) {
             names.push(domain.to_string());
         }
@@ -276,8 +261,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
         // A CNAME delegates the record elsewhere (RFC 8461 §8.2): present, judged there.
         let sts_delegated = cname_at(format!("_mta-sts.{domain}"));
         let tlsrpt_delegated = cname_at(format!("_smtp._tls.{domain}"));
-        let sts_present =
-            sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
+        let sts_present = sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
         let mut local = diagnostic::Sink::new();
         let sts = if sts_records.is_empty() {
             None
@@ -300,10 +284,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
             .filter_map(|z| zone::mx_exchange(src, &z.rr))
             .filter(|ex| ex != ".") // a null MX (RFC 7505) takes no mail
             .collect();
-        let sts_id = sts
-            .filter(|_| sts_ok)
-            .and_then(|r| sts_value(&r))
-            .map(|v| v.id);
+        let sts_id = sts.filter(|_| sts_ok).and_then(|r| sts_value(&r)).map(|v| v.id);
         let tlsrpt_rua = tlsrpt.filter(|_| tlsrpt_ok).map(|r| tlsrpt_value(&r).rua);
         facts.push(rules::deployment::DomainFacts {
             domain: domain.clone(),
@@ -332,9 +313,7 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
 }
 
 fn has_error(sink: &diagnostic::Sink) -> bool {
-    sink.diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error)
+    sink.diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
 fn sts_value(rec: &txt::TxtRecord) -> Option<StsRecord> {
@@ -427,23 +406,13 @@ fn lint_txt(
         .filter(|(_, r)| *r == Role::Candidate)
         .map(|(rec, _)| rec);
     let first = candidates.next();
-    if candidates.next().is_none() {
-        first
-    } else {
-        None
-    }
+    if candidates.next().is_none() { first } else { None }
 }
 
 type RecordChecks = fn(&RecordCx<'_>, &mut diagnostic::Sink);
 type SetChecks = fn(&SetCx<'_>, &mut diagnostic::Sink);
 
-fn finish(
-    kind: Kind,
-    src: &[u8],
-    sink: diagnostic::Sink,
-    valid: bool,
-    parsed: Option<Parsed>,
-) -> Report {
+fn finish(kind: Kind, src: &[u8], sink: diagnostic::Sink, valid: bool, parsed: Option<Parsed>) -> Report {
     let suppressed = sink.suppressed;
     let mut diagnostics = sink.into_vec();
     diagnostic::locate(src, &mut diagnostics);

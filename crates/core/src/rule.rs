@@ -17,6 +17,8 @@ pub enum Subject {
     MxMatch,
     /// Several records of one domain seen together (a zone file).
     Deployment,
+    /// A recorded fetch of the policy (`FetchEvidence`) and what senders cache.
+    Fetch,
 }
 
 /// A rule: stable code, severity, RFC reference and its doc.
@@ -88,7 +90,8 @@ impl Rule {
     }
 
     /// Example inputs in the doc: fenced blocks whose info string starts with `policy`,
-    /// `sts`, `tlsrpt` or `zone`. Returns (info string, decoded input, in which section).
+    /// `sts`, `tlsrpt`, `zone` or `fetch` (a `FetchEvidence` as JSON, taken verbatim).
+    /// Returns (info string, decoded input, in which section).
     pub fn examples(&self) -> Vec<DocExample> {
         let mut out = Vec::new();
         for section in [Section::Example, Section::HowToFix] {
@@ -106,7 +109,7 @@ impl Rule {
                 rest = &body_start[close + 3..];
                 let mut words = info.split_whitespace();
                 let Some(kind) = words.next() else { continue };
-                if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone") {
+                if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone" | "fetch") {
                     continue;
                 }
                 let mut mx = None;
@@ -116,25 +119,26 @@ impl Rule {
                         mode = Some(m.to_string());
                     }
                     if let Some(list) = w.strip_prefix("mx=") {
-                        mx = Some(
-                            list.split(',')
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                                .collect(),
-                        );
+                        mx = Some(list.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect());
                     }
                 }
                 let kind = match kind {
                     "policy" => "policy",
                     "sts" => "sts",
                     "tlsrpt" => "tlsrpt",
+                    "fetch" => "fetch",
                     _ => "zone",
                 };
                 out.push(DocExample {
                     kind,
                     mx,
                     mode,
-                    input: unescape_example(body),
+                    // A `fetch` block is FetchEvidence JSON, which has escapes of its own.
+                    input: if kind == "fetch" {
+                        body.as_bytes().to_vec()
+                    } else {
+                        unescape_example(body)
+                    },
                     fires: section == Section::Example,
                 });
             }

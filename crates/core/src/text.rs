@@ -31,9 +31,7 @@ pub fn show(bytes: &[u8]) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\u{feff}' => out.push_str("\\u{feff}"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\x{:02x}", c as u32))
-            }
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
             '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
@@ -52,25 +50,18 @@ pub fn is_ext_name(s: &[u8]) -> bool {
     !s.is_empty()
         && s.len() <= 32
         && is_alnum(s[0])
-        && s[1..]
-            .iter()
-            .all(|&b| is_alnum(b) || matches!(b, b'_' | b'-' | b'.'))
+        && s[1..].iter().all(|&b| is_alnum(b) || matches!(b, b'_' | b'-' | b'.'))
 }
 
 /// TXT extension values: `1*(%x21-3A / %x3C / %x3E-7E)` (VCHAR except `;` and `=`).
 pub fn is_txt_ext_value(s: &[u8]) -> bool {
-    !s.is_empty()
-        && s.iter()
-            .all(|&b| (0x21..=0x7e).contains(&b) && b != b';' && b != b'=')
+    !s.is_empty() && s.iter().all(|&b| (0x21..=0x7e).contains(&b) && b != b';' && b != b'=')
 }
 
 /// Offset of the first byte of an invalid UTF-8 sequence, if any.
 pub fn utf8_error(s: &[u8]) -> Option<(usize, usize)> {
     match std::str::from_utf8(s) {
         Ok(_) => None,
-        Err(e) => Some((
-            e.valid_up_to(),
-            e.error_len().unwrap_or(s.len() - e.valid_up_to()),
-        )),
+        Err(e) => Some((e.valid_up_to(), e.error_len().unwrap_or(s.len() - e.valid_up_to()))),
     }
 }

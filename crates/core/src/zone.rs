@@ -18,8 +18,7 @@ pub struct Rr {
 }
 
 const TYPES: &[&str] = &[
-    "TXT", "MX", "CNAME", "A", "AAAA", "NS", "SOA", "CAA", "TLSA", "SPF", "SRV", "PTR", "HTTPS",
-    "SVCB",
+    "TXT", "MX", "CNAME", "A", "AAAA", "NS", "SOA", "CAA", "TLSA", "SPF", "SRV", "PTR", "HTTPS", "SVCB",
 ];
 
 fn words(src: &[u8], span: Span) -> Vec<Span> {
@@ -59,8 +58,7 @@ pub fn parse_rr_line(src: &[u8], line: Span) -> Option<Rr> {
     // [ttl] [class] or [class] [ttl], then the type.
     for _ in 0..2 {
         let t = text(*w.get(k)?)?;
-        if t.bytes().all(|b| b.is_ascii_digit())
-            || matches!(t.to_ascii_uppercase().as_str(), "IN" | "CH" | "HS" | "CS")
+        if t.bytes().all(|b| b.is_ascii_digit()) || matches!(t.to_ascii_uppercase().as_str(), "IN" | "CH" | "HS" | "CS")
         {
             k += 1;
         }

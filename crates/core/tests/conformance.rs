@@ -200,11 +200,7 @@ fn required_fields_and_defaults_are_not_invented() {
         "version: STSv1\nmode: enforce\nmx: a.example\n",
         "POLICY-MAX-AGE-MISSING",
     );
-    assert_invalid(
-        Kind::Policy,
-        "version: STSv1\nmode: none\n",
-        "POLICY-MAX-AGE-MISSING",
-    );
+    assert_invalid(Kind::Policy, "version: STSv1\nmode: none\n", "POLICY-MAX-AGE-MISSING");
     assert_invalid(
         Kind::Policy,
         "version: STSv1\nmode: enforce\nmax_age: 604800\n",
@@ -220,12 +216,7 @@ fn required_fields_and_defaults_are_not_invented() {
 #[test]
 fn mode_none_without_mx_is_valid() {
     // DNSHealth, EFF, chasquid, stalwart, mailrs, mimecast get this wrong.
-    assert_policy(
-        "version: STSv1\nmode: none\nmax_age: 86400\n",
-        "none",
-        86400,
-        &[],
-    );
+    assert_policy("version: STSv1\nmode: none\nmax_age: 86400\n", "none", 86400, &[]);
 }
 
 #[test]
@@ -270,11 +261,7 @@ fn case_variant_names_are_extensions_so_fields_go_missing() {
     // mailrs, mailauth accept these as the real fields.
     let r = policy("Version: STSv1\nMode: enforce\nMX: a.example\nMax_Age: 604800\n");
     assert!(!r.valid);
-    assert!(
-        r.has("POLICY-CASE-VARIANT-FIELD")
-            && r.has("POLICY-VERSION-MISSING")
-            && r.has("POLICY-MODE-MISSING")
-    );
+    assert!(r.has("POLICY-CASE-VARIANT-FIELD") && r.has("POLICY-VERSION-MISSING") && r.has("POLICY-MODE-MISSING"));
     assert_invalid(
         Kind::Policy,
         "version: STSv1\nmode: Enforce\nmx: a.example\nmax_age: 604800\n",
@@ -289,16 +276,7 @@ fn case_variant_names_are_extensions_so_fields_go_missing() {
 
 #[test]
 fn max_age_is_one_to_ten_digits_up_to_one_year() {
-    for bad in [
-        "+86400",
-        "-1",
-        "86400.5",
-        "1e5",
-        "1_000",
-        "",
-        "12345678901",
-        " 8 6",
-    ] {
+    for bad in ["+86400", "-1", "86400.5", "1e5", "1_000", "", "12345678901", " 8 6"] {
         let src = format!("version: STSv1\nmode: testing\nmx: a.example\nmax_age: {bad}\n");
         assert_invalid(Kind::Policy, &src, "POLICY-MAX-AGE-INVALID");
     }
@@ -410,10 +388,7 @@ fn sts_record_grammar() {
         ("v=STSv1; id=", "STS-TXT-ID-INVALID"),
         ("v=STSv1; id=2024-01-01", "STS-TXT-ID-INVALID"),
         ("v=STSv1; id=policy_will_fail", "STS-TXT-ID-INVALID"), // stalwart's own test id
-        (
-            "v=STSv1; id=123456789012345678901234567890123",
-            "STS-TXT-ID-INVALID",
-        ),
+        ("v=STSv1; id=123456789012345678901234567890123", "STS-TXT-ID-INVALID"),
         ("v=stsv1; id=1", "STS-TXT-VERSION-INVALID"),
         ("v = STSv1; id=1", "STS-TXT-VERSION-INVALID"),
         ("v=STSv10; id=1", "STS-TXT-VERSION-INVALID"),
@@ -437,31 +412,16 @@ fn sts_record_grammar() {
 #[test]
 fn sts_rrset_discovery() {
     // Two candidates: no policy (Hardenize once passed this).
-    assert_invalid(
-        Kind::Sts,
-        "v=STSv1; id=1\nv=STSv1; id=2\n",
-        "STS-TXT-MULTIPLE",
-    );
+    assert_invalid(Kind::Sts, "v=STSv1; id=1\nv=STSv1; id=2\n", "STS-TXT-MULTIPLE");
     // Unrelated records are discarded (go-mtasts counts them, KumoMTA joins them).
     assert_eq!(
         sts_id("google-site-verification=x\nv=STSv1; id=1\n").as_deref(),
         Some("1")
     );
     // With several records, only those beginning with `v=STSv1;` count (errata 6285).
-    assert_eq!(
-        sts_id("v=STSv1 ; id=abc\nv=STSv1; id=def\n").as_deref(),
-        Some("def")
-    );
-    assert_invalid(
-        Kind::Sts,
-        "v=STSv1 ; id=abc\nother=1\n",
-        "STS-TXT-NOT-FOUND",
-    );
-    assert_invalid(
-        Kind::Sts,
-        "google-site-verification=x\n",
-        "STS-TXT-NOT-FOUND",
-    );
+    assert_eq!(sts_id("v=STSv1 ; id=abc\nv=STSv1; id=def\n").as_deref(), Some("def"));
+    assert_invalid(Kind::Sts, "v=STSv1 ; id=abc\nother=1\n", "STS-TXT-NOT-FOUND");
+    assert_invalid(Kind::Sts, "google-site-verification=x\n", "STS-TXT-NOT-FOUND");
     assert_invalid(Kind::Sts, "", "STS-TXT-NOT-FOUND");
     // A record that is invalid is not rescued by an unrelated one.
     assert_invalid(Kind::Sts, "v=STSv1; id=a-b\nspf=1\n", "STS-TXT-ID-INVALID");
@@ -472,10 +432,7 @@ fn zone_file_presentation() {
     assert_eq!(sts_id("\"v=STSv1; id=ab\" \"cd\"").as_deref(), Some("abcd"));
     assert!(lint(Kind::Sts, b"\"v=STSv1; id=ab\" \"cd\"").has("STS-TXT-MULTI-STRING"));
     assert_eq!(sts_id("\"v=STSv1;\\032id=\\097b\"").as_deref(), Some("ab"));
-    assert_eq!(
-        sts_id("\"v=STSv1; id=1\" ; a comment").as_deref(),
-        Some("1")
-    );
+    assert_eq!(sts_id("\"v=STSv1; id=1\" ; a comment").as_deref(), Some("1"));
     assert_invalid(Kind::Sts, "\"v=STSv1; id=1", "STS-TXT-ZONE-SYNTAX");
     // Quotes typed into a DNS UI end up inside the data.
     assert_invalid(Kind::Sts, "\"\\\"v=STSv1; id=1;\\\"\"", "STS-TXT-QUOTED");
@@ -506,10 +463,7 @@ fn tlsrpt_record_grammar() {
     );
     assert_eq!(
         rua("v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com"),
-        Some(vec![
-            "mailto:a@example.com".into(),
-            "mailto:b@example.com".into()
-        ])
+        Some(vec!["mailto:a@example.com".into(), "mailto:b@example.com".into()])
     );
     assert_eq!(
         rua("v=TLSRPTv1; rua=https://r.example:8443/x?y=1"),
@@ -525,59 +479,23 @@ fn tlsrpt_record_grammar() {
         ("v=TLSRPTv1; RUA=mailto:a@b.example", "TLSRPT-RUA-MISSING"),
         ("v=TLSRPTv1; rua=", "TLSRPT-RUA-EMPTY"),
         ("v=TLSRPTv1; rua=noscheme", "TLSRPT-URI-INVALID"),
-        (
-            "v=TLSRPTv1; rua=https://x.example/a b",
-            "TLSRPT-TRAILING-GARBAGE",
-        ),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example, ,",
-            "TLSRPT-URI-INVALID",
-        ),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example!10m",
-            "TLSRPT-URI-UNENCODED-CHAR",
-        ),
+        ("v=TLSRPTv1; rua=https://x.example/a b", "TLSRPT-TRAILING-GARBAGE"),
+        ("v=TLSRPTv1; rua=mailto:a@b.example, ,", "TLSRPT-URI-INVALID"),
+        ("v=TLSRPTv1; rua=mailto:a@b.example!10m", "TLSRPT-URI-UNENCODED-CHAR"),
         ("v=TLSRPTv1; rua=http://r.example/x", "TLSRPT-URI-SCHEME"),
         ("v=TLSRPTv1; rua=mailto:", "TLSRPT-URI-INVALID"),
-        (
-            "v=TLSRPTv1; rua=mailto:a..b@x.example",
-            "TLSRPT-MAILTO-INVALID",
-        ),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example:test",
-            "TLSRPT-MAILTO-INVALID",
-        ),
+        ("v=TLSRPTv1; rua=mailto:a..b@x.example", "TLSRPT-MAILTO-INVALID"),
+        ("v=TLSRPTv1; rua=mailto:a@b.example:test", "TLSRPT-MAILTO-INVALID"),
         ("v=TLSRPTv1; rua=mailto:a@b.example;;", "TLSRPT-EMPTY-FIELD"),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example other",
-            "TLSRPT-TRAILING-GARBAGE",
-        ),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example ",
-            "TLSRPT-TRAILING-GARBAGE",
-        ),
+        ("v=TLSRPTv1; rua=mailto:a@b.example other", "TLSRPT-TRAILING-GARBAGE"),
+        ("v=TLSRPTv1; rua=mailto:a@b.example ", "TLSRPT-TRAILING-GARBAGE"),
         ("v=TLSRPTv1; rua =mailto:a@b.example", "TLSRPT-FIELD-SYNTAX"),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example; 1%=a",
-            "TLSRPT-EXT-NAME-INVALID",
-        ),
-        (
-            "v=TLSRPTv1; rua=mailto:a@b.example; x=a=b",
-            "TLSRPT-EXT-VALUE-INVALID",
-        ),
-        (
-            "v=TLSRPTv10; rua=mailto:a@b.example",
-            "TLSRPT-VERSION-INVALID",
-        ),
-        (
-            "v=tlsrptv1; rua=mailto:a@b.example",
-            "TLSRPT-VERSION-INVALID",
-        ),
+        ("v=TLSRPTv1; rua=mailto:a@b.example; 1%=a", "TLSRPT-EXT-NAME-INVALID"),
+        ("v=TLSRPTv1; rua=mailto:a@b.example; x=a=b", "TLSRPT-EXT-VALUE-INVALID"),
+        ("v=TLSRPTv10; rua=mailto:a@b.example", "TLSRPT-VERSION-INVALID"),
+        ("v=tlsrptv1; rua=mailto:a@b.example", "TLSRPT-VERSION-INVALID"),
         (" v=TLSRPTv1; rua=mailto:a@b.example", "TLSRPT-LEADING-WSP"),
-        (
-            "rua=mailto:a@b.example; v=TLSRPTv1",
-            "TLSRPT-VERSION-NOT-FIRST",
-        ),
+        ("rua=mailto:a@b.example; v=TLSRPTv1", "TLSRPT-VERSION-NOT-FIRST"),
         ("v=TLSRPTv1;", "TLSRPT-NO-FIELDS"),
     ] {
         assert_invalid(Kind::Tlsrpt, src, code);
@@ -642,9 +560,7 @@ fn mx_consistency() {
         .collect();
     assert_eq!(not_covered.len(), 3);
     assert!(not_covered.iter().all(|d| d.severity == Severity::Error));
-    assert!(
-        r.has("MXC-PATTERN-UNUSED") && r.has("MXC-WILDCARD-DEPTH") && r.has("MXC-WILDCARD-APEX")
-    );
+    assert!(r.has("MXC-PATTERN-UNUSED") && r.has("MXC-WILDCARD-DEPTH") && r.has("MXC-WILDCARD-APEX"));
     // Testing mode: a warning.
     let testing = b"version: STSv1\nmode: testing\nmx: mail.example.com\nmax_age: 604800\n";
     let r = lint_policy(testing, Some(&[MxHost::new("other.example.com")]));
@@ -655,17 +571,9 @@ fn mx_consistency() {
     );
     assert!(r.has("MXC-NONE-COVERED"));
     // The fix adds the host as a pattern.
-    let fixed = mtasts_core::fix_all(
-        Kind::Policy,
-        testing,
-        Some(&[MxHost::new("other.example.com")]),
-    );
+    let fixed = mtasts_core::fix_all(Kind::Policy, testing, Some(&[MxHost::new("other.example.com")]));
     let r = lint_policy(&fixed, Some(&[MxHost::new("other.example.com")]));
-    assert!(
-        !r.has("MXC-MX-NOT-COVERED"),
-        "{}",
-        String::from_utf8_lossy(&fixed)
-    );
+    assert!(!r.has("MXC-MX-NOT-COVERED"), "{}", String::from_utf8_lossy(&fixed));
 }
 
 // --- fixes ---------------------------------------------------------------------------------
@@ -675,12 +583,7 @@ fn fix_all_repairs_the_common_mistakes() {
     let broken = "\u{feff}version: STSv1\r\nMode: enforce\r\nmx: mail.example.com. backup.example.com\r\n  max_age: 604800\r\n\r\n";
     let fixed = mtasts_core::fix_all(Kind::Policy, broken.as_bytes(), None);
     let r = lint_policy(&fixed, None);
-    assert!(
-        r.valid,
-        "{:?}: {:?}",
-        String::from_utf8_lossy(&fixed),
-        codes(&r)
-    );
+    assert!(r.valid, "{:?}: {:?}", String::from_utf8_lossy(&fixed), codes(&r));
     assert_eq!(
         String::from_utf8_lossy(&fixed),
         "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: backup.example.com\r\nmax_age: 604800\r\n"
@@ -690,15 +593,8 @@ fn fix_all_repairs_the_common_mistakes() {
     assert_eq!(String::from_utf8_lossy(&fixed), "v=STSv1; id=abc");
     let fixed = mtasts_core::fix_all(Kind::Sts, b"\"\\\"v=stsv1; id=abc;;\\\"\"", None);
     assert_eq!(String::from_utf8_lossy(&fixed), "\"v=STSv1; id=abc;\"");
-    let fixed = mtasts_core::fix_all(
-        Kind::Tlsrpt,
-        b"v=TLSRPTv1 ; RUA=mailto:a@example.com ",
-        None,
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&fixed),
-        "v=TLSRPTv1; rua=mailto:a@example.com"
-    );
+    let fixed = mtasts_core::fix_all(Kind::Tlsrpt, b"v=TLSRPTv1 ; RUA=mailto:a@example.com ", None);
+    assert_eq!(String::from_utf8_lossy(&fixed), "v=TLSRPTv1; rua=mailto:a@example.com");
 }
 
 #[test]
@@ -711,8 +607,7 @@ fn spans_lines_and_columns() {
         .expect("finding");
     assert_eq!((d.line, d.column), (3, 9));
     assert_eq!(
-        &"version: STSv1\nmode: enforce\nmx: mail_1.example.com\nmax_age: 604800\n"
-            [d.span.start..d.span.end],
+        &"version: STSv1\nmode: enforce\nmx: mail_1.example.com\nmax_age: 604800\n"[d.span.start..d.span.end],
         "_"
     );
     // Columns count characters.
@@ -770,15 +665,9 @@ fn detect_kind() {
         Kind::Policy
     );
     assert_eq!(mtasts_core::detect_kind(b"\"v=STSv1; id=1\""), Kind::Sts);
-    assert_eq!(
-        mtasts_core::detect_kind(b"v=TLSRPTv1; rua=mailto:a@b.c"),
-        Kind::Tlsrpt
-    );
+    assert_eq!(mtasts_core::detect_kind(b"v=TLSRPTv1; rua=mailto:a@b.c"), Kind::Tlsrpt);
     assert_eq!(mtasts_core::detect_kind(b"Mode: enforce"), Kind::Policy);
-    assert_eq!(
-        mtasts_core::detect_kind(b"\xef\xbb\xbfversion: STSv1"),
-        Kind::Policy
-    );
+    assert_eq!(mtasts_core::detect_kind(b"\xef\xbb\xbfversion: STSv1"), Kind::Policy);
 }
 
 // --- zone files ---------------------------------------------------------------------------
@@ -804,9 +693,7 @@ fn zone_files_and_dig_output() {
     let wrong = "_mts-sts.example.com. IN TXT \"v=STSv1; id=27042401\"\nexample.com. IN TXT \"v=TLSRPTv1; rua=mailto:a@example.net\"\n_smtp-tlsrpt.example.com. IN TXT \"v=TLSRPTv1; rua=mailto:a@example.net\"\n";
     let r = lint(Kind::Zone, wrong.as_bytes());
     assert!(
-        r.has("STS-TXT-WRONG-LOCATION")
-            && r.has("TLSRPT-WRONG-LOCATION")
-            && r.has("TLSRPT-LEGACY-LOCATION"),
+        r.has("STS-TXT-WRONG-LOCATION") && r.has("TLSRPT-WRONG-LOCATION") && r.has("TLSRPT-LEGACY-LOCATION"),
         "{:?}",
         codes(&r)
     );
@@ -818,10 +705,7 @@ fn zone_files_and_dig_output() {
     // MTA-STS without TLS-RPT, and the mode known from the policy.
     let bare = "_mta-sts.example.com. IN TXT \"v=STSv1; id=1\"\n";
     assert!(lint(Kind::Zone, bare.as_bytes()).has("TLSRPT-MISSING-WITH-STS"));
-    assert!(
-        mtasts_core::lint_zone(bare.as_bytes(), Some(mtasts_core::mta_sts::Mode::Testing))
-            .has("MODE-NO-TLSRPT")
-    );
+    assert!(mtasts_core::lint_zone(bare.as_bytes(), Some(mtasts_core::mta_sts::Mode::Testing)).has("MODE-NO-TLSRPT"));
 
     // dig output pasted as `sts` records.
     let dig = ";; ANSWER SECTION:\n_mta-sts.example.com.\t300\tIN\tTXT\t\"v=STSv1; id=abc\"\n";

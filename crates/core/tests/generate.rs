@@ -2,8 +2,8 @@
 //! writes lints with no error and no warning and parses back to the input.
 
 use mtasts_core::generate::{
-    self, CivilTime, DnsRecord, Field, GenerateError, GenerateInput, Generated, HostSetup,
-    LineEnding, PLATFORMS, RecordType, fnv1a32, generate, policy_id, quote_txt, split_txt,
+    self, CivilTime, DnsRecord, Field, GenerateError, GenerateInput, Generated, HostSetup, LineEnding, PLATFORMS,
+    RecordType, fnv1a32, generate, policy_id, quote_txt, split_txt,
 };
 use mtasts_core::mta_sts::Mode;
 use mtasts_core::{Kind, Parsed, Report, Severity, lint, lint_policy};
@@ -49,11 +49,7 @@ fn assert_clean(r: &Report, what: &str) {
         .iter()
         .filter(|d| d.severity >= Severity::Warning)
         .collect();
-    assert!(
-        bad.is_empty() && r.valid,
-        "{what} should lint clean: {:?}",
-        findings(r)
-    );
+    assert!(bad.is_empty() && r.valid, "{what} should lint clean: {:?}", findings(r));
 }
 
 /// The data of a zone-file TXT line, from its first `"`.
@@ -88,10 +84,7 @@ fn unescape_c_like(lit: &str) -> String {
 
 /// The double-quoted literal that follows `marker` in `text`.
 fn literal_after<'a>(text: &'a str, marker: &str) -> &'a str {
-    let start = text
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker:?} in {text}"))
-        + marker.len();
+    let start = text.find(marker).unwrap_or_else(|| panic!("{marker:?} in {text}")) + marker.len();
     let rest = &text[start..];
     let open = rest.find('"').unwrap();
     let mut escaped = false;
@@ -120,17 +113,11 @@ fn assert_hosting_embeds_policy(g: &Generated) {
                 carried = true;
             }
             if platform == generate::NGINX && f.path.ends_with(".conf") {
-                assert_eq!(
-                    unescape_c_like(literal_after(&f.contents, "return 200 ")),
-                    g.policy
-                );
+                assert_eq!(unescape_c_like(literal_after(&f.contents, "return 200 ")), g.policy);
                 carried = true;
             }
             if platform == generate::CLOUDFLARE_WORKERS && f.path == "src/index.js" {
-                assert_eq!(
-                    unescape_c_like(literal_after(&f.contents, "const POLICY = ")),
-                    g.policy
-                );
+                assert_eq!(unescape_c_like(literal_after(&f.contents, "const POLICY = ")), g.policy);
                 carried = true;
             }
         }
@@ -154,10 +141,7 @@ fn policy_crlf_exact_bytes() {
     );
     assert!(!g.policy.starts_with('\u{feff}'));
     assert_eq!(g.line_ending, LineEnding::Crlf);
-    assert_eq!(
-        g.policy_url,
-        "https://mta-sts.example.com/.well-known/mta-sts.txt"
-    );
+    assert_eq!(g.policy_url, "https://mta-sts.example.com/.well-known/mta-sts.txt");
     assert_eq!(g.policy_host, "mta-sts.example.com");
 }
 
@@ -179,10 +163,7 @@ fn policy_mode_none_without_mx() {
     let mut i = input("example.com", Mode::None, &[]);
     i.max_age = 86_400;
     let g = ok(&i);
-    assert_eq!(
-        g.policy,
-        "version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n"
-    );
+    assert_eq!(g.policy, "version: STSv1\r\nmode: none\r\nmax_age: 86400\r\n");
     assert_clean(&lint_policy(g.policy.as_bytes(), None), "none policy");
     assert!(g.notes.iter().any(|n| n.contains("§8.3")));
     assert!(g.notes.iter().any(|n| n.contains("chasquid")));
@@ -199,10 +180,7 @@ fn policy_mode_none_with_mx_and_small_max_age() {
         g.policy,
         "version: STSv1\r\nmode: none\r\nmx: mail.example.com\r\nmax_age: 1\r\n"
     );
-    assert_clean(
-        &lint_policy(g.policy.as_bytes(), None),
-        "none policy with mx",
-    );
+    assert_clean(&lint_policy(g.policy.as_bytes(), None), "none policy with mx");
 }
 
 #[test]
@@ -240,17 +218,10 @@ fn mx_normalized() {
 
 #[test]
 fn domain_u_label_becomes_a_label() {
-    let g = ok(&input(
-        "Bücher.example",
-        Mode::Testing,
-        &["mx.bücher.example"],
-    ));
+    let g = ok(&input("Bücher.example", Mode::Testing, &["mx.bücher.example"]));
     assert_eq!(g.domain, "xn--bcher-kva.example");
     assert_eq!(g.policy_host, "mta-sts.xn--bcher-kva.example");
-    assert_eq!(
-        g.records.last().unwrap().owner,
-        "_mta-sts.xn--bcher-kva.example."
-    );
+    assert_eq!(g.records.last().unwrap().owner, "_mta-sts.xn--bcher-kva.example.");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -367,20 +338,14 @@ fn rua_inside_the_protected_domain_gets_a_note() {
     let mut i = input("example.com", Mode::Enforce, &["mx.example.com"]);
     i.rua = vec!["tlsrpt@example.com".into()];
     let g = ok(&i);
-    assert!(
-        g.notes
-            .iter()
-            .any(|n| n.contains("the domain this policy protects"))
-    );
+    assert!(g.notes.iter().any(|n| n.contains("the domain this policy protects")));
 }
 
 #[test]
 fn long_tlsrpt_record_is_split_between_destinations() {
     let mut i = input("example.com", Mode::Enforce, &["mx.example.com"]);
     i.rua = (0..6)
-        .map(|n| {
-            format!("mailto:tls-reports-{n}-long-local-part-for-testing@reports-{n}.example.net")
-        })
+        .map(|n| format!("mailto:tls-reports-{n}-long-local-part-for-testing@reports-{n}.example.net"))
         .collect();
     let g = ok(&i);
     let txt = g.tlsrpt_txt.clone().unwrap();
@@ -409,8 +374,7 @@ fn records_in_publication_order() {
         lines,
         [
             "mta-sts.example.com. 300 IN CNAME example.github.io.".to_string(),
-            "_smtp._tls.example.com. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.net\""
-                .to_string(),
+            "_smtp._tls.example.com. 300 IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.net\"".to_string(),
             format!("_mta-sts.example.com. 300 IN TXT \"v=STSv1; id={}\"", g.id),
         ]
     );
@@ -435,10 +399,7 @@ fn host_records() {
     i.policy_host = Some("192.0.2.10".into());
     let g = ok(&i);
     let rec = g.host.record().unwrap();
-    assert_eq!(
-        (rec.rtype, rec.value.as_str()),
-        (RecordType::A, "192.0.2.10")
-    );
+    assert_eq!((rec.rtype, rec.value.as_str()), (RecordType::A, "192.0.2.10"));
     assert_eq!(rec.zone_line, "mta-sts.example.com. 3600 IN A 192.0.2.10");
     assert!(g.notes.iter().any(|n| n.contains("AAAA")));
     assert!(g.notes.iter().any(|n| n.contains("not a public address")));
@@ -446,10 +407,7 @@ fn host_records() {
     i.policy_host = Some("[2001:DB8::10]".into());
     let g = ok(&i);
     let rec = g.host.record().unwrap();
-    assert_eq!(
-        (rec.rtype, rec.value.as_str()),
-        (RecordType::Aaaa, "2001:db8::10")
-    );
+    assert_eq!((rec.rtype, rec.value.as_str()), (RecordType::Aaaa, "2001:db8::10"));
 
     i.policy_host = Some("Pages.Bücher.example".into());
     let rec = ok(&i).host.record().unwrap().clone();
@@ -479,9 +437,7 @@ fn zone_quoting_and_splitting() {
     assert_eq!(parts.concat(), words);
     assert!(parts.iter().all(|p| p.len() <= 255));
     assert!(
-        parts
-            .windows(2)
-            .all(|w| w[0].ends_with(' ') || w[1].starts_with(' ')),
+        parts.windows(2).all(|w| w[0].ends_with(' ') || w[1].starts_with(' ')),
         "{parts:?}"
     );
     let rec = DnsRecord::new("_x.example.".into(), RecordType::Txt, 60, words.clone());
@@ -494,11 +450,7 @@ fn zone_quoting_and_splitting() {
 #[test]
 fn hosting_files_for_every_platform() {
     for ending in [LineEnding::Crlf, LineEnding::Lf] {
-        let mut i = input(
-            "example.com",
-            Mode::Enforce,
-            &["mx1.example.com", "*.mx.example.net"],
-        );
+        let mut i = input("example.com", Mode::Enforce, &["mx1.example.com", "*.mx.example.net"]);
         i.line_ending = ending;
         let g = ok(&i);
         assert_hosting_embeds_policy(&g);
@@ -512,56 +464,34 @@ fn hosting_files_for_every_platform() {
         let nginx = get(generate::NGINX, "mta-sts.example.com.conf");
         assert!(nginx.contains("server_name mta-sts.example.com;"));
         assert!(nginx.contains("location = /.well-known/mta-sts.txt {"));
-        assert!(
-            nginx.contains("types { }")
-                && nginx.contains("default_type \"text/plain; charset=utf-8\";")
-        );
-        assert!(nginx.contains(
-            "ssl_certificate     /etc/letsencrypt/live/mta-sts.example.com/fullchain.pem;"
-        ));
-        assert!(
-            !nginx.contains("return 301")
-                && !nginx.contains("return 302")
-                && !nginx.contains("rewrite")
-        );
+        assert!(nginx.contains("types { }") && nginx.contains("default_type \"text/plain; charset=utf-8\";"));
+        assert!(nginx.contains("ssl_certificate     /etc/letsencrypt/live/mta-sts.example.com/fullchain.pem;"));
+        assert!(!nginx.contains("return 301") && !nginx.contains("return 302") && !nginx.contains("rewrite"));
         if ending == LineEnding::Crlf {
             assert!(nginx.contains("\\r\\n"));
         }
 
         let apache = get(generate::APACHE, "mta-sts.example.com.conf");
-        assert!(
-            apache.contains("<Location \"/.well-known/mta-sts.txt\">")
-                && apache.contains("ForceType text/plain")
-        );
+        assert!(apache.contains("<Location \"/.well-known/mta-sts.txt\">") && apache.contains("ForceType text/plain"));
         assert!(apache.contains("ServerName mta-sts.example.com"));
-        assert!(!apache.lines().any(
-            |l| l.trim_start().starts_with("Redirect") || l.trim_start().starts_with("Rewrite")
-        ));
+        assert!(
+            !apache
+                .lines()
+                .any(|l| l.trim_start().starts_with("Redirect") || l.trim_start().starts_with("Rewrite"))
+        );
 
         let caddy = get(generate::CADDY, "Caddyfile");
         assert!(caddy.contains("mta-sts.example.com {"));
-        assert!(
-            caddy.contains("header Content-Type \"text/plain; charset=utf-8\"")
-                && caddy.contains("respond 404")
-        );
+        assert!(caddy.contains("header Content-Type \"text/plain; charset=utf-8\"") && caddy.contains("respond 404"));
         assert!(!caddy.lines().any(|l| l.trim_start().starts_with("redir")));
 
-        assert_eq!(
-            get(generate::GITHUB_PAGES, "CNAME"),
-            "mta-sts.example.com\n"
-        );
+        assert_eq!(get(generate::GITHUB_PAGES, "CNAME"), "mta-sts.example.com\n");
         assert!(get(generate::GITHUB_PAGES, "_config.yml").contains("include: [\".well-known\"]"));
-        assert!(
-            get(generate::GITHUB_PAGES, ".gitattributes")
-                .contains("/.well-known/mta-sts.txt -text")
-        );
+        assert!(get(generate::GITHUB_PAGES, ".gitattributes").contains("/.well-known/mta-sts.txt -text"));
 
         let worker = get(generate::CLOUDFLARE_WORKERS, "src/index.js");
         assert!(worker.contains("\"content-type\": \"text/plain; charset=utf-8\""));
-        assert!(
-            worker.contains("status: 404")
-                && worker.contains("url.pathname !== \"/.well-known/mta-sts.txt\"")
-        );
+        assert!(worker.contains("status: 404") && worker.contains("url.pathname !== \"/.well-known/mta-sts.txt\""));
         assert!(!worker.contains("Response.redirect"));
         let wrangler = get(generate::CLOUDFLARE_WORKERS, "wrangler.toml");
         assert!(wrangler.contains("pattern = \"mta-sts.example.com\", custom_domain = true"));
@@ -569,16 +499,9 @@ fn hosting_files_for_every_platform() {
         assert!(wrangler.contains("name = \"mta-sts-example-com\""));
 
         let headers = get(generate::NETLIFY, "_headers");
-        assert!(
-            headers
-                .contains("/.well-known/mta-sts.txt\n  Content-Type: text/plain; charset=utf-8\n")
-        );
+        assert!(headers.contains("/.well-known/mta-sts.txt\n  Content-Type: text/plain; charset=utf-8\n"));
         let toml = get(generate::NETLIFY, "netlify.toml");
-        assert!(
-            toml.contains("PRIMARY domain")
-                && toml.contains("force = true")
-                && !toml.contains("[[redirects]]\n")
-        );
+        assert!(toml.contains("PRIMARY domain") && toml.contains("force = true") && !toml.contains("[[redirects]]\n"));
     }
 }
 
@@ -589,42 +512,20 @@ fn files_lists_policy_then_hosting() {
     assert_eq!(files[0].path, ".well-known/mta-sts.txt");
     assert_eq!(files[0].contents, g.policy);
     assert_eq!(files.len(), 1 + g.hosting.len());
-    assert!(
-        files
-            .iter()
-            .any(|f| f.path == "nginx/mta-sts.example.com.conf")
-    );
-    assert!(
-        files
-            .iter()
-            .any(|f| f.path == "github-pages/.well-known/mta-sts.txt")
-    );
-    assert!(
-        files
-            .iter()
-            .any(|f| f.path == "cloudflare-workers/src/index.js")
-    );
+    assert!(files.iter().any(|f| f.path == "nginx/mta-sts.example.com.conf"));
+    assert!(files.iter().any(|f| f.path == "github-pages/.well-known/mta-sts.txt"));
+    assert!(files.iter().any(|f| f.path == "cloudflare-workers/src/index.js"));
     for f in &files {
-        assert!(
-            !f.path.starts_with('/') && !f.path.contains(".."),
-            "{}",
-            f.path
-        );
+        assert!(!f.path.starts_with('/') && !f.path.contains(".."), "{}", f.path);
     }
 }
 
 #[test]
 fn js_and_nginx_escaping() {
     let s = "a\"b\\c\r\nd\te\u{2028}f\u{1}";
-    assert_eq!(
-        generate::js_string(s),
-        "\"a\\\"b\\\\c\\r\\nd\\te\\u2028f\\u0001\""
-    );
+    assert_eq!(generate::js_string(s), "\"a\\\"b\\\\c\\r\\nd\\te\\u2028f\\u0001\"");
     assert_eq!(unescape_c_like(&generate::js_string(s)), s);
-    assert_eq!(
-        generate::nginx_string("a\"b\\c\r\n"),
-        "\"a\\\"b\\\\c\\r\\n\""
-    );
+    assert_eq!(generate::nginx_string("a\"b\\c\r\n"), "\"a\\\"b\\\\c\\r\\n\"");
 }
 
 #[test]
@@ -649,10 +550,7 @@ fn assert_refused(i: &GenerateInput, field: Field, value: &str, words: &str) {
     assert_eq!(e.value, value, "{e}");
     assert!(e.reason.contains(words), "{e} should mention {words:?}");
     let shown = e.to_string();
-    assert!(
-        shown.contains(field.as_str()) && shown.contains(value),
-        "{shown}"
-    );
+    assert!(shown.contains(field.as_str()) && shown.contains(value), "{shown}");
 }
 
 #[test]
@@ -661,10 +559,7 @@ fn invalid_domains() {
         ("", "no domain given"),
         ("https://example.com", "not a URL"),
         ("postmaster@example.com", "after `@`"),
-        (
-            "mta-sts.example.com",
-            "give the mail domain itself (`example.com`)",
-        ),
+        ("mta-sts.example.com", "give the mail domain itself (`example.com`)"),
         ("_mta-sts.example.com", "`_mta-sts.` is added"),
         ("*.example.com", "cannot be a wildcard"),
         ("exa_mple.com", "`_` is not allowed"),
@@ -763,10 +658,7 @@ fn max_age_limits_match_the_linter() {
             }
             Err(e) => {
                 assert!(!accepted, "{mode:?} {max_age} should be accepted: {e}");
-                assert_eq!(
-                    (e.field, e.value.clone()),
-                    (Field::MaxAge, max_age.to_string())
-                );
+                assert_eq!((e.field, e.value.clone()), (Field::MaxAge, max_age.to_string()));
                 // And the linter agrees it is not clean.
                 let nl = "\r\n";
                 let p = format!(
@@ -791,10 +683,7 @@ fn invalid_rua() {
         ("reports", "give `mailto:"),
         ("http://reports.example.net/x", "use `https://`"),
         ("ftp://reports.example.net/x", "`ftp:` is not supported"),
-        (
-            "mailto:a@example.net,b@example.net",
-            "percent-encoded as `%2C`",
-        ),
+        ("mailto:a@example.net,b@example.net", "percent-encoded as `%2C`"),
         ("mailto:a@example.net!10m", "percent-encoded as `%21`"),
         ("mailto:a..b@example.net", "not a valid mailto address"),
         ("https://reports/x", "single label"),
@@ -882,12 +771,7 @@ fn name(min_labels: usize) -> impl Strategy<Value = Name> {
         tld(),
         any::<bool>(),
         any::<bool>(),
-        prop::option::of(prop::sample::select(vec![
-            "bücher",
-            "münchen",
-            "例え",
-            "ελλάδα",
-        ])),
+        prop::option::of(prop::sample::select(vec!["bücher", "münchen", "例え", "ελλάδα"])),
     )
         .prop_map(|(labels, tld, upper, dot, unicode)| {
             let mut parts = labels;
@@ -987,12 +871,7 @@ fn dedupe(items: impl IntoIterator<Item = String>) -> Vec<String> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    (
-        mode(),
-        name(1),
-        prop::collection::vec(mx_entry(), 1..=5),
-        any::<bool>(),
-    )
+    (mode(), name(1), prop::collection::vec(mx_entry(), 1..=5), any::<bool>())
         .prop_flat_map(|(mode, domain, mx, keep_mx)| {
             let min = match mode {
                 Mode::Testing => 86_400,
@@ -1000,11 +879,7 @@ fn case() -> impl Strategy<Value = Case> {
                 Mode::None => 1,
             };
             // Mode none may also have no mx at all.
-            let mx = if mode == Mode::None && !keep_mx {
-                Vec::new()
-            } else {
-                mx
-            };
+            let mx = if mode == Mode::None && !keep_mx { Vec::new() } else { mx };
             (
                 Just((mode, domain, mx)),
                 min..=31_557_600u64,

@@ -49,12 +49,18 @@ fn checkdmarc_does_not_invent_defaults() {
 
 #[test]
 fn dnshealth_and_eff_mode_none_is_valid() {
-    assert_eq!(mode_of("version: STSv1\nmode: none\nmax_age: 86400\n").as_deref(), Some("none"));
+    assert_eq!(
+        mode_of("version: STSv1\nmode: none\nmax_age: 86400\n").as_deref(),
+        Some("none")
+    );
 }
 
 #[test]
 fn postfix_mta_sts_resolver_first_duplicate_wins() {
-    assert_eq!(mode_of("version: STSv1\nmode: testing\nmode: enforce\nmx: a.example\nmax_age: 86400\n").as_deref(), Some("testing"));
+    assert_eq!(
+        mode_of("version: STSv1\nmode: testing\nmode: enforce\nmx: a.example\nmax_age: 86400\n").as_deref(),
+        Some("testing")
+    );
 }
 
 #[test]
@@ -62,7 +68,10 @@ fn ps_mta_sts_template_matching() {
     // Any id of 1-32 alphanumerics, not only ones ending in `Z`; any legal max_age.
     assert!(valid(Kind::Sts, "v=STSv1; id=20240102"));
     assert!(valid(Kind::Sts, "v=STSv1; id=abc"));
-    assert!(valid(Kind::Policy, "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\nmax_age: 1209600\n"));
+    assert!(valid(
+        Kind::Policy,
+        "version: STSv1\nmode: enforce\nmx: *.mail.protection.outlook.com\nmax_age: 1209600\n"
+    ));
 }
 
 #[test]
@@ -74,7 +83,11 @@ fn hardenize_two_sts_records_mean_no_policy() {
 fn webperf_core_and_esmtp_lf_endings_are_valid() {
     let r = lint_policy(b"version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 604800\n", None);
     assert!(r.valid);
-    let lf = r.diagnostics.iter().find(|d| d.rule.code == "POLICY-LF-LINE-ENDINGS").expect("noted");
+    let lf = r
+        .diagnostics
+        .iter()
+        .find(|d| d.rule.code == "POLICY-LF-LINE-ENDINGS")
+        .expect("noted");
     assert_eq!(lf.severity, Severity::Info);
 }
 
@@ -93,14 +106,20 @@ fn go_mtasts_and_kumomta_unrelated_records_are_discarded() {
 
 #[test]
 fn mailrs_and_mailauth_case_variants_are_not_fields() {
-    assert!(!valid(Kind::Policy, "version: STSv1\nMode: enforce\nmx: a.example\nmax_age: 604800\n"));
+    assert!(!valid(
+        Kind::Policy,
+        "version: STSv1\nMode: enforce\nmx: a.example\nmax_age: 604800\n"
+    ));
     assert!(!valid(Kind::Sts, "V=STSv1; id=1"));
     assert!(!valid(Kind::Tlsrpt, "v=TLSRPTv1; RUA=mailto:a@example.com"));
 }
 
 #[test]
 fn chasquid_mailcheck_danmarg_max_age_zero_is_legal() {
-    assert!(valid(Kind::Policy, "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 0\n"));
+    assert!(valid(
+        Kind::Policy,
+        "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 0\n"
+    ));
 }
 
 #[test]
@@ -125,14 +144,23 @@ fn mimecast_and_stalwart_quotes_and_ids() {
 
 #[test]
 fn mailcheck_colons_in_values_and_https_hosts() {
-    assert!(valid(Kind::Policy, "version: STSv1\nmode: testing\nmx: a.example\nmax_age: 86400\nnote: see https://example.com:8443/\n"));
-    assert!(valid(Kind::Tlsrpt, "v=TLSRPTv1; rua=https://reports.example.com:443/tlsrpt"));
+    assert!(valid(
+        Kind::Policy,
+        "version: STSv1\nmode: testing\nmx: a.example\nmax_age: 86400\nnote: see https://example.com:8443/\n"
+    ));
+    assert!(valid(
+        Kind::Tlsrpt,
+        "v=TLSRPTv1; rua=https://reports.example.com:443/tlsrpt"
+    ));
 }
 
 #[test]
 fn help_desk_cheat_sheet() {
     // `mode: none | testing | enforce` written as a value, no `mx`, `v=TLSRPTv1;` with no rua.
-    assert!(!valid(Kind::Policy, "version: STSv1\nmode: none | testing | enforce\nmax_age: 86401\n"));
+    assert!(!valid(
+        Kind::Policy,
+        "version: STSv1\nmode: none | testing | enforce\nmax_age: 86401\n"
+    ));
     assert!(!valid(Kind::Policy, "version: STSv1\nmode: testing\nmax_age: 86401\n"));
     assert!(!valid(Kind::Tlsrpt, "v=TLSRPTv1;"));
 }

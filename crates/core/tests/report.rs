@@ -8,8 +8,8 @@
 use mtasts_core::report::aggregate::Aggregator;
 use mtasts_core::report::explain::{CLEAN_DAYS_FOR_ENFORCE, suggest_mx_pattern};
 use mtasts_core::report::{
-    AdviceKind, LoadErrorKind, MAX_DECOMPRESSED, PolicyType, ResultType, TlsReport, aggregate,
-    explain, explain_reason, load, load_file, parse_datetime, parse_json,
+    AdviceKind, LoadErrorKind, MAX_DECOMPRESSED, PolicyType, ResultType, TlsReport, aggregate, explain, explain_reason,
+    load, load_file, parse_datetime, parse_json,
 };
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -28,10 +28,7 @@ fn shared_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        println!(
-            "note: {} is absent; skipping the shared-data checks",
-            dir.display()
-        );
+        println!("note: {} is absent; skipping the shared-data checks", dir.display());
         None
     }
 }
@@ -46,11 +43,7 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -75,10 +68,7 @@ fn one(name: &str, bytes: &[u8]) -> TlsReport {
 
 fn totals(reports: &[TlsReport]) -> (usize, u64, u64) {
     let policies = reports.iter().map(|r| r.policies.len()).sum();
-    let ok = reports
-        .iter()
-        .map(TlsReport::total_successful_sessions)
-        .sum();
+    let ok = reports.iter().map(TlsReport::total_successful_sessions).sum();
     let failed = reports.iter().map(TlsReport::total_failed_sessions).sum();
     (policies, ok, failed)
 }
@@ -91,45 +81,21 @@ const SHARED: &[(&str, Expected)] = &[
     // Deliberately invalid: no contact-info, no total-failure-session-count and an unknown
     // policy type "tls". A tolerant reader still gets one policy with 90 successful sessions,
     // as the README lists, and says what it tolerated in the report's warnings.
-    (
-        "EvotecIT__DomainDetective__tlsrpt-invalid.json",
-        Some((1, 90, 0)),
-    ),
+    ("EvotecIT__DomainDetective__tlsrpt-invalid.json", Some((1, 90, 0))),
     ("EvotecIT__DomainDetective__tlsrpt.json", Some((1, 90, 10))),
     ("cry-inc__dmarc-report-viewer__google.json", Some((1, 1, 0))),
-    (
-        "cry-inc__dmarc-report-viewer__microsoft.json",
-        Some((2, 4, 0)),
-    ),
-    (
-        "cry-inc__dmarc-report-viewer__no-contact.json",
-        Some((1, 1, 0)),
-    ),
-    (
-        "cry-inc__dmarc-report-viewer__no-policy.json",
-        Some((1, 1, 0)),
-    ),
-    (
-        "cry-inc__dmarc-report-viewer__no_ip_and_mx.json",
-        Some((1, 0, 3)),
-    ),
-    (
-        "cry-inc__dmarc-report-viewer__rfc-example.json",
-        Some((1, 5326, 303)),
-    ),
-    (
-        "danmarg__tlsrpt_processor__sample.json",
-        Some((1, 5326, 303)),
-    ),
+    ("cry-inc__dmarc-report-viewer__microsoft.json", Some((2, 4, 0))),
+    ("cry-inc__dmarc-report-viewer__no-contact.json", Some((1, 1, 0))),
+    ("cry-inc__dmarc-report-viewer__no-policy.json", Some((1, 1, 0))),
+    ("cry-inc__dmarc-report-viewer__no_ip_and_mx.json", Some((1, 0, 3))),
+    ("cry-inc__dmarc-report-viewer__rfc-example.json", Some((1, 5326, 303))),
+    ("danmarg__tlsrpt_processor__sample.json", Some((1, 5326, 303))),
     (
         "domainaware__parsedmarc__google.com_smtp_tls_report.eml",
         Some((1, 48, 0)),
     ),
     ("domainaware__parsedmarc__mail.ru.json", Some((1, 0, 1))),
-    (
-        "domainaware__parsedmarc__rfc8460.json",
-        Some((1, 5326, 303)),
-    ),
+    ("domainaware__parsedmarc__rfc8460.json", Some((1, 5326, 303))),
     ("domainaware__parsedmarc__smtp_tls.json", Some((1, 0, 3))),
     ("kravietz__tlsrpt-rs__empty.eml", None),
     ("kravietz__tlsrpt-rs__google1.eml", Some((1, 1, 0))),
@@ -139,15 +105,9 @@ const SHARED: &[(&str, Expected)] = &[
     ("kravietz__tlsrpt-rs__microsoft1.eml", Some((2, 4, 0))),
     ("kravietz__tlsrpt-rs__rfc8460.json", Some((1, 5326, 303))),
     ("marcbradshaw__mail-tls-rpt__email.eml", Some((1, 343, 0))),
-    (
-        "marcbradshaw__mail-tls-rpt__expected.json",
-        Some((1, 343, 0)),
-    ),
+    ("marcbradshaw__mail-tls-rpt__expected.json", Some((1, 343, 0))),
     ("marcbradshaw__mail-tls-rpt__report.json", Some((1, 343, 0))),
-    (
-        "marcbradshaw__mail-tls-rpt__report.json.gz.b64",
-        Some((1, 343, 0)),
-    ),
+    ("marcbradshaw__mail-tls-rpt__report.json.gz.b64", Some((1, 343, 0))),
     ("mjl-__mox__example.eml", Some((1, 3, 0))),
     ("mjl-__mox__microsoft.eml", Some((1, 2, 0))),
     ("stalwartlabs__mail-auth__rpt01.eml", Some((1, 5326, 303))),
@@ -183,15 +143,9 @@ fn shared_reports_match_the_readme_table() {
                 assert!(loaded.reports.is_empty(), "{name}");
                 assert_eq!(loaded.errors.len(), 1, "{name}: {:?}", loaded.errors);
                 let e = &loaded.errors[0];
-                assert!(
-                    matches!(e.kind, LoadErrorKind::NoReportInMessage { .. }),
-                    "{name}: {e}"
-                );
+                assert!(matches!(e.kind, LoadErrorKind::NoReportInMessage { .. }), "{name}: {e}");
                 let msg = e.to_string();
-                assert!(
-                    msg.starts_with(name) && msg.contains("no TLS report attached"),
-                    "{msg}"
-                );
+                assert!(msg.starts_with(name) && msg.contains("no TLS report attached"), "{msg}");
             }
         }
     }
@@ -203,10 +157,7 @@ fn shared_dir_has_no_file_the_table_misses() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let name = entry.unwrap().file_name().to_string_lossy().into_owned();
         if name != "README.md" {
-            assert!(
-                SHARED.iter().any(|(n, _)| *n == name),
-                "{name} is not in the table"
-            );
+            assert!(SHARED.iter().any(|(n, _)| *n == name), "{name} is not in the table");
         }
     }
 }
@@ -217,10 +168,7 @@ fn shared_quirks_are_read() {
     let read = |name: &str| one(name, &std::fs::read(dir.join(name)).unwrap());
 
     let invalid = read("EvotecIT__DomainDetective__tlsrpt-invalid.json");
-    assert_eq!(
-        invalid.policies[0].policy.policy_type,
-        PolicyType::Other("tls".into())
-    );
+    assert_eq!(invalid.policies[0].policy.policy_type, PolicyType::Other("tls".into()));
     let w = invalid.warnings.join("\n");
     assert!(w.contains("total-failure-session-count is missing"), "{w}");
     assert!(w.contains("contact-info"), "{w}");
@@ -234,10 +182,7 @@ fn shared_quirks_are_read() {
     let d = &no_ip.policies[0].failure_details[0];
     assert_eq!(d.result_type, ResultType::StsPolicyFetchError);
     assert_eq!(
-        (
-            d.sending_mta_ip.as_deref(),
-            d.receiving_mx_hostname.as_deref()
-        ),
+        (d.sending_mta_ip.as_deref(), d.receiving_mx_hostname.as_deref()),
         (None, None)
     );
     assert_eq!(no_ip.report_id, "1234567890+");
@@ -250,10 +195,7 @@ fn shared_quirks_are_read() {
         .collect();
     assert_eq!(codes, ["X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED"]);
     // mx-host as a string, as a list, as "" and with an `mx: ` prefix.
-    assert_eq!(
-        draft.policies[0].policy.mx_host,
-        ["*.mail.company-y.example"]
-    );
+    assert_eq!(draft.policies[0].policy.mx_host, ["*.mail.company-y.example"]);
     assert!(
         read("marcbradshaw__mail-tls-rpt__expected.json").policies[0]
             .policy
@@ -261,16 +203,10 @@ fn shared_quirks_are_read() {
             .is_empty()
     );
     // contact-info: null.
-    assert_eq!(
-        read("cry-inc__dmarc-report-viewer__no-contact.json").contact_info,
-        None
-    );
+    assert_eq!(read("cry-inc__dmarc-report-viewer__no-contact.json").contact_info, None);
     // No policy-domain on no-policy-found, and an unknown policy type.
     let rpt03 = read("stalwartlabs__mail-auth__rpt03.json");
-    assert_eq!(
-        rpt03.policies[0].policy.policy_type,
-        PolicyType::NoPolicyFound
-    );
+    assert_eq!(rpt03.policies[0].policy.policy_type, PolicyType::NoPolicyFound);
     assert_eq!(rpt03.policies[0].policy.policy_domain, None);
     assert_eq!(
         rpt03.policies[1].policy.policy_type,
@@ -310,24 +246,18 @@ fn shared_reports_aggregate_with_duplicates_once() {
         agg.duplicate_report_ids
             .contains(&"5065427c-23d3-47ca-b6e0-946ea0e8c4be".to_string())
     );
-    assert_eq!(
-        (agg.total_successful_sessions, agg.total_failed_sessions),
-        (ok, failed)
-    );
+    assert_eq!((agg.total_successful_sessions, agg.total_failed_sessions), (ok, failed));
     let day_sum: u64 = agg.days.iter().map(|d| d.successful_sessions).sum();
     assert_eq!(day_sum, ok);
     // The RFC example's policy is in testing mode with failures: not ready.
     assert!(
         agg.advice
             .iter()
-            .any(|a| a.kind == AdviceKind::EnforceNotYet
-                && a.policy_domain.as_deref() == Some("company-y.example"))
+            .any(|a| a.kind == AdviceKind::EnforceNotYet && a.policy_domain.as_deref() == Some("company-y.example"))
     );
     // Nothing in these reports shows an uncovered MX.
     assert!(
-        !agg.advice
-            .iter()
-            .any(|a| a.kind == AdviceKind::AddMxPattern),
+        !agg.advice.iter().any(|a| a.kind == AdviceKind::AddMxPattern),
         "{:#?}",
         agg.advice
     );
@@ -337,10 +267,7 @@ fn shared_reports_aggregate_with_duplicates_once() {
 fn rfc_example_json() {
     let r = one("rfc-example.json", &fixture("rfc-example.json"));
     assert_eq!(r.organization_name, "Company-X");
-    assert_eq!(
-        r.contact_info.as_deref(),
-        Some("sts-reporting@company-x.example")
-    );
+    assert_eq!(r.contact_info.as_deref(), Some("sts-reporting@company-x.example"));
     assert_eq!(r.date_range.day().as_deref(), Some("2016-04-01"));
     assert_eq!(r.date_range.end, parse_datetime("2016-04-01T23:59:59Z"));
     let p = &r.policies[0];
@@ -349,11 +276,7 @@ fn rfc_example_json() {
     assert_eq!(p.policy.mode(), Some("testing"));
     assert_eq!(p.summary.total_successful_session_count, 5326);
     assert_eq!(p.summary.total_failure_session_count, 303);
-    let types: Vec<_> = p
-        .failure_details
-        .iter()
-        .map(|d| d.result_type.clone())
-        .collect();
+    let types: Vec<_> = p.failure_details.iter().map(|d| d.result_type.clone()).collect();
     assert_eq!(
         types,
         [
@@ -362,10 +285,7 @@ fn rfc_example_json() {
             ResultType::ValidationFailure
         ]
     );
-    assert_eq!(
-        p.failure_details[1].receiving_ip.as_deref(),
-        Some("203.0.113.56")
-    );
+    assert_eq!(p.failure_details[1].receiving_ip.as_deref(), Some("203.0.113.56"));
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     let parsed = parse_json("rfc-example.json", &fixture("rfc-example.json")).unwrap();
     assert_eq!(parsed, [r]);
@@ -376,23 +296,14 @@ fn gzip_by_name_and_by_content() {
     let json = fixture("rfc-example.json");
     let want = one("rfc-example.json", &json);
     let gz = gzip(&json);
-    for name in [
-        "r.json.gz",
-        "r.gz",
-        "no-extension",
-        "misnamed.json",
-        "REPORT.JSON.GZ",
-    ] {
+    for name in ["r.json.gz", "r.gz", "no-extension", "misnamed.json", "REPORT.JSON.GZ"] {
         let mut got = one(name, &gz);
         got.source = want.source.clone();
         assert_eq!(got, want, "{name}");
     }
     // base64 of the gzip, as a .b64 file and unnamed.
     let b64 = base64(&gz);
-    assert_eq!(
-        one("r.json.gz.b64", b64.as_bytes()).report_id,
-        want.report_id
-    );
+    assert_eq!(one("r.json.gz.b64", b64.as_bytes()).report_id, want.report_id);
     assert_eq!(one("r.txt", b64.as_bytes()).report_id, want.report_id);
 }
 
@@ -402,10 +313,7 @@ fn corrupt_and_oversized_gzip_are_refused() {
     let truncated = &gz[..gz.len() / 2];
     let e = load("cut.json.gz", truncated).unwrap_err();
     assert!(matches!(e.kind, LoadErrorKind::GzipCorrupt { .. }), "{e}");
-    assert!(
-        e.to_string().starts_with("cut.json.gz: gzip data corrupt"),
-        "{e}"
-    );
+    assert!(e.to_string().starts_with("cut.json.gz: gzip data corrupt"), "{e}");
     let mut flipped = gz.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0xff;
@@ -416,10 +324,7 @@ fn corrupt_and_oversized_gzip_are_refused() {
     // A bomb: 1 MiB of zeros compresses to about 1 KiB; 40 such gzip members concatenated
     // decompress to 40 MiB.
     let member = gzip(&vec![b' '; 1 << 20]);
-    let bomb: Vec<u8> = std::iter::repeat_n(member.as_slice(), 40)
-        .flatten()
-        .copied()
-        .collect();
+    let bomb: Vec<u8> = std::iter::repeat_n(member.as_slice(), 40).flatten().copied().collect();
     assert!(bomb.len() < 100_000);
     let e = load("bomb.json.gz", &bomb).unwrap_err();
     assert_eq!(
@@ -446,10 +351,7 @@ fn eml_with_gzip_attachment() {
 fn mbox_with_several_messages() {
     let loaded = load_file("three.mbox", &fixture("three.mbox"));
     assert_eq!(loaded.reports.len(), 2, "{:?}", loaded.errors);
-    assert_eq!(
-        loaded.reports[0].report_id,
-        "5065427c-23d3-47ca-b6e0-946ea0e8c4be"
-    );
+    assert_eq!(loaded.reports[0].report_id, "5065427c-23d3-47ca-b6e0-946ea0e8c4be");
     assert_eq!(loaded.reports[1].report_id, "quirks-1+");
     assert!(
         loaded.reports[1]
@@ -468,20 +370,14 @@ fn mbox_with_several_messages() {
 #[test]
 fn numbers_as_strings_missing_optional_fields_unknown_types() {
     let r = one("quirks.json", &fixture("quirks.json"));
-    assert_eq!(
-        r.organization_name, "Quirky MTA",
-        "key case does not matter"
-    );
+    assert_eq!(r.organization_name, "Quirky MTA", "key case does not matter");
     assert_eq!(r.contact_info, None);
     assert_eq!(r.date_range.day().as_deref(), Some("2024-03-05"));
     assert_eq!(r.policies.len(), 3);
     let sts = &r.policies[0];
     assert_eq!(sts.policy.policy_type, PolicyType::Sts);
     assert_eq!(sts.policy.policy_domain.as_deref(), Some("example.org"));
-    assert_eq!(
-        sts.policy.policy_string[1], "mode: enforce",
-        "trailing CR removed"
-    );
+    assert_eq!(sts.policy.policy_string[1], "mode: enforce", "trailing CR removed");
     assert_eq!(sts.policy.mode(), Some("enforce"));
     assert_eq!(sts.policy.mx_host, ["mail.example.org"]);
     assert_eq!(sts.summary.total_successful_session_count, 40);
@@ -504,19 +400,13 @@ fn numbers_as_strings_missing_optional_fields_unknown_types() {
         Some("https://quirky.example/why")
     );
     assert_eq!(d[0].sending_mta_ip, None);
-    assert_eq!(
-        d[1].result_type,
-        ResultType::Other("mta-sts-weird-new-thing".into())
-    );
+    assert_eq!(d[1].result_type, ResultType::Other("mta-sts-weird-new-thing".into()));
     assert_eq!(d[1].failed_session_count, 2);
     assert_eq!(r.policies[1].policy.policy_type, PolicyType::Tlsa);
     assert!(r.policies[1].failure_details.is_empty());
     assert_eq!(r.policies[2].policy.policy_domain, None);
     assert_eq!(r.policies[2].summary.total_failure_session_count, 0);
-    assert_eq!(
-        (r.total_successful_sessions(), r.total_failed_sessions()),
-        (48, 5)
-    );
+    assert_eq!((r.total_successful_sessions(), r.total_failed_sessions()), (48, 5));
 
     let agg = aggregate(&[load_file("quirks.json", &fixture("quirks.json"))]);
     let other = agg
@@ -545,21 +435,12 @@ fn minimal_reports_and_odd_values() {
         "summary":{"total-successful-session-count":-4,"total-failure-session-count":"many"},
         "failure-details":{"result-type":"STARTTLS_NOT_SUPPORTED","failed-session-count":"1"}}]}"#;
     let r = one("odd.json", odd);
-    assert_eq!(
-        (r.total_successful_sessions(), r.total_failed_sessions()),
-        (0, 0)
-    );
+    assert_eq!((r.total_successful_sessions(), r.total_failed_sessions()), (0, 0));
     assert_eq!(
         r.policies[0].failure_details[0].result_type,
         ResultType::StarttlsNotSupported
     );
-    assert_eq!(
-        r.warnings
-            .iter()
-            .filter(|w| w.contains("not a count"))
-            .count(),
-        2
-    );
+    assert_eq!(r.warnings.iter().filter(|w| w.contains("not a count")).count(), 2);
 
     // An array of reports and NDJSON.
     let rfc = fixture("rfc-example.json");
@@ -579,10 +460,7 @@ fn minimal_reports_and_odd_values() {
     // A BOM and CRLF.
     let mut bom = b"\xef\xbb\xbf".to_vec();
     bom.extend(String::from_utf8_lossy(&rfc).replace('\n', "\r\n").bytes());
-    assert_eq!(
-        one("bom.json", &bom).report_id,
-        "5065427c-23d3-47ca-b6e0-946ea0e8c4be"
-    );
+    assert_eq!(one("bom.json", &bom).report_id, "5065427c-23d3-47ca-b6e0-946ea0e8c4be");
 }
 
 #[test]
@@ -637,10 +515,7 @@ fn clear_errors_and_bad_files_do_not_stop_the_others() {
     assert_eq!(agg.files, cases.len() + 1);
     assert_eq!(agg.files_failed, cases.len());
     assert_eq!(agg.errors.len(), cases.len());
-    assert_eq!(
-        (agg.total_successful_sessions, agg.total_failed_sessions),
-        (5326, 303)
-    );
+    assert_eq!((agg.total_successful_sessions, agg.total_failed_sessions), (5326, 303));
     let json = serde_json::to_value(&agg).unwrap();
     assert_eq!(json["errors"][0]["file"], "empty.json");
     assert_eq!(json["errors"][0]["kind"], "empty");
@@ -657,10 +532,7 @@ fn duplicate_report_ids_count_once() {
     let agg = aggregate(&loaded);
     assert_eq!(agg.reports, 2);
     assert_eq!(agg.duplicates_skipped, 2);
-    assert_eq!(
-        agg.duplicate_report_ids,
-        ["5065427c-23d3-47ca-b6e0-946ea0e8c4be"]
-    );
+    assert_eq!(agg.duplicate_report_ids, ["5065427c-23d3-47ca-b6e0-946ea0e8c4be"]);
     assert_eq!(agg.total_successful_sessions, 5326 + 48);
     assert_eq!(agg.total_failed_sessions, 303 + 5);
     assert_eq!(agg.total_policies, 1 + 3);
@@ -706,10 +578,7 @@ fn aggregate_breakdowns() {
     assert_eq!(agg.by_organization[0].organization, "Company-X");
     assert_eq!(agg.failed_sessions_without_detail, 0);
     let sum: u64 = agg.rows.iter().map(|r| r.sessions).sum();
-    assert_eq!(
-        sum,
-        agg.total_successful_sessions + agg.total_failed_sessions
-    );
+    assert_eq!(sum, agg.total_successful_sessions + agg.total_failed_sessions);
     let json = serde_json::to_value(&agg).unwrap();
     for key in [
         "total_successful_sessions",
@@ -721,10 +590,7 @@ fn aggregate_breakdowns() {
     ] {
         assert!(json.get(key).is_some(), "{key}");
     }
-    assert_eq!(
-        json["result_types"][0]["result_type"],
-        "starttls-not-supported"
-    );
+    assert_eq!(json["result_types"][0]["result_type"], "starttls-not-supported");
     assert_eq!(json["policies"][1]["policy_type"], "sts");
 }
 
@@ -774,10 +640,7 @@ fn explanations_cover_every_result_type() {
         Some("FETCH-TIMEOUT")
     );
     assert_eq!(
-        explain_reason(
-            &ResultType::StsWebpkiInvalid,
-            "x509: certificate has expired"
-        ),
+        explain_reason(&ResultType::StsWebpkiInvalid, "x509: certificate has expired"),
         Some("FETCH-CERT-EXPIRED")
     );
     assert_eq!(
@@ -807,8 +670,7 @@ fn mx_mismatch_suggests_the_pattern_to_add() {
     );
     let msg = &agg.advice[0].message;
     assert!(
-        msg.contains("contoso-example.h-v1.mx.microsoft")
-            && msg.contains("add `mx: *.h-v1.mx.microsoft`"),
+        msg.contains("contoso-example.h-v1.mx.microsoft") && msg.contains("add `mx: *.h-v1.mx.microsoft`"),
         "{msg}"
     );
     assert_eq!(agg.policies[0].mx_suggestions.len(), 2);
@@ -835,11 +697,7 @@ fn mx_mismatch_suggests_the_pattern_to_add() {
     assert_eq!(adds, ["mx2.contoso.example"]);
     assert_eq!(
         agg.policies[0].mx_patterns,
-        [
-            "*.mx.microsoft",
-            "*.h-v1.mx.microsoft",
-            "mx1.contoso.example"
-        ]
+        ["*.mx.microsoft", "*.h-v1.mx.microsoft", "mx1.contoso.example"]
     );
 
     // The suggestion itself.
@@ -850,10 +708,7 @@ fn mx_mismatch_suggests_the_pattern_to_add() {
     assert_eq!(suggest_mx_pattern(&pats, "a.example.com"), None);
     assert_eq!(suggest_mx_pattern(&pats, "MX.Other.Example."), None);
     let apex = suggest_mx_pattern(&pats, "example.com").unwrap();
-    assert_eq!(
-        (apex.pattern.as_str(), apex.rule),
-        ("example.com", "MXC-WILDCARD-APEX")
-    );
+    assert_eq!((apex.pattern.as_str(), apex.rule), ("example.com", "MXC-WILDCARD-APEX"));
     let deep = suggest_mx_pattern(&pats, "a.b.example.com").unwrap();
     assert_eq!(
         (deep.pattern.as_str(), deep.rule),
@@ -910,10 +765,7 @@ fn testing_to_enforce_advice() {
 
     let (kind, msg) = readiness(&clean(1, 14));
     assert_eq!(kind, AdviceKind::EnforceLooksSafe, "{msg}");
-    assert!(
-        msg.contains("14 consecutive days (2025-01-01 to 2025-01-14)"),
-        "{msg}"
-    );
+    assert!(msg.contains("14 consecutive days (2025-01-01 to 2025-01-14)"), "{msg}");
 
     let (kind, msg) = readiness(&clean(1, 13));
     assert_eq!(kind, AdviceKind::EnforceNotYet, "{msg}");
@@ -929,10 +781,7 @@ fn testing_to_enforce_advice() {
     gap.remove(11);
     let (kind, msg) = readiness(&gap);
     assert_eq!(kind, AdviceKind::EnforceNotYet, "{msg}");
-    assert!(
-        msg.contains("no report with sessions for 2025-01-12"),
-        "{msg}"
-    );
+    assert!(msg.contains("no report with sessions for 2025-01-12"), "{msg}");
 
     // Failures long ago and 14 clean days since.
     let mut recovered = clean(1, 30);
@@ -948,11 +797,7 @@ fn testing_to_enforce_advice() {
 
     // An enforce policy gets no readiness advice.
     let agg = aggregate(&[load_file("q.json", &fixture("quirks.json"))]);
-    assert!(
-        agg.advice
-            .iter()
-            .all(|a| a.kind == AdviceKind::AddMxPattern)
-    );
+    assert!(agg.advice.iter().all(|a| a.kind == AdviceKind::AddMxPattern));
 }
 
 #[test]
@@ -967,10 +812,7 @@ fn weekly_reports_cover_their_days() {
     };
     let a = week("w1", "2025-03-01T00:00:00Z", "2025-03-08T00:00:00Z");
     let b = week("w2", "2025-03-08T00:00:00Z", "2025-03-14T23:59:59Z");
-    let agg = aggregate(&[
-        load_file("a.json", a.as_bytes()),
-        load_file("b.json", b.as_bytes()),
-    ]);
+    let agg = aggregate(&[load_file("a.json", a.as_bytes()), load_file("b.json", b.as_bytes())]);
     let adv: Vec<_> = agg.advice.iter().map(|a| a.kind).collect();
     assert_eq!(adv, [AdviceKind::EnforceLooksSafe], "{:#?}", agg.advice);
     assert_eq!(agg.days.len(), 2, "sessions are counted on the start day");
@@ -978,15 +820,10 @@ fn weekly_reports_cover_their_days() {
 
 #[test]
 fn no_panic_on_mangled_input() {
-    let mut inputs: Vec<(String, Vec<u8>)> = [
-        "rfc-example.json",
-        "quirks.json",
-        "minimal.eml",
-        "three.mbox",
-    ]
-    .iter()
-    .map(|n| (n.to_string(), fixture(n)))
-    .collect();
+    let mut inputs: Vec<(String, Vec<u8>)> = ["rfc-example.json", "quirks.json", "minimal.eml", "three.mbox"]
+        .iter()
+        .map(|n| (n.to_string(), fixture(n)))
+        .collect();
     inputs.push(("g.json.gz".into(), gzip(&fixture("quirks.json"))));
     for (name, bytes) in &inputs {
         let step = (bytes.len() / 300).max(1);

@@ -11,8 +11,7 @@ fn label() -> impl Strategy<Value = String> {
 }
 
 fn host() -> impl Strategy<Value = String> {
-    (prop::collection::vec(label(), 1..3), "[a-z]{2,6}")
-        .prop_map(|(labels, tld)| format!("{}.{tld}", labels.join(".")))
+    (prop::collection::vec(label(), 1..3), "[a-z]{2,6}").prop_map(|(labels, tld)| format!("{}.{tld}", labels.join(".")))
 }
 
 fn pattern() -> impl Strategy<Value = String> {

@@ -25,10 +25,7 @@ fn every_rule_has_a_complete_doc() {
     for rule in rules::all() {
         let first = rule.doc.lines().next().unwrap_or_default();
         if !first.starts_with(&format!("# {}: ", rule.code)) {
-            problems.push(format!(
-                "{}: first line must be `# {}: <title>`",
-                rule.code, rule.code
-            ));
+            problems.push(format!("{}: first line must be `# {}: <title>`", rule.code, rule.code));
         }
         for section in Section::ALL {
             let text = rule.section(section);
@@ -59,12 +56,35 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
             problems.push(format!("{}: no example input in `## Example`", rule.code));
         }
         for ex in examples {
+            if ex.kind == "fetch" {
+                checked += 1;
+                let evidence: mtasts_core::fetch::FetchEvidence = match serde_json::from_slice(&ex.input) {
+                    Ok(e) => e,
+                    Err(err) => {
+                        problems.push(format!("{}: `fetch` example is not evidence JSON: {err}", rule.code));
+                        continue;
+                    }
+                };
+                let report = mtasts_core::fetch::judge_fetch(&evidence);
+                if report.has(rule.code) != ex.fires {
+                    let codes: Vec<&str> = report.all_diagnostics().map(|d| d.rule.code).collect();
+                    problems.push(format!(
+                        "{}: {} fetch example {} (findings: {:?})",
+                        rule.code,
+                        if ex.fires { "`Example`" } else { "`How to fix`" },
+                        if ex.fires {
+                            "does not fire the rule"
+                        } else {
+                            "still fires the rule"
+                        },
+                        codes
+                    ));
+                }
+                continue;
+            }
             let report = match ex.kind {
                 "policy" => {
-                    let hosts: Option<Vec<MxHost>> = ex
-                        .mx
-                        .as_ref()
-                        .map(|l| l.iter().map(|h| MxHost::new(h)).collect());
+                    let hosts: Option<Vec<MxHost>> = ex.mx.as_ref().map(|l| l.iter().map(|h| MxHost::new(h)).collect());
                     lint_policy(&ex.input, hosts.as_deref())
                 }
                 "sts" => lint(Kind::Sts, &ex.input),
@@ -84,11 +104,7 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
                 problems.push(format!(
                     "{}: {} example {:?} {} (findings: {:?})",
                     rule.code,
-                    if ex.fires {
-                        "`Example`"
-                    } else {
-                        "`How to fix`"
-                    },
+                    if ex.fires { "`Example`" } else { "`How to fix`" },
                     String::from_utf8_lossy(&ex.input),
                     if ex.fires {
                         "does not fire the rule"

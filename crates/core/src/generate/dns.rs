@@ -79,9 +79,9 @@ pub fn split_txt(value: &str) -> (Vec<&str>, bool) {
     while bytes.len() - start > TXT_STRING_MAX {
         let limit = start + TXT_STRING_MAX;
         // `limit < bytes.len()`, so `bytes[i]` is in range for every candidate.
-        let good = (start + 1..=limit).rev().find(|&i| {
-            value.is_char_boundary(i) && (is_field_space(bytes[i - 1]) || is_field_space(bytes[i]))
-        });
+        let good = (start + 1..=limit)
+            .rev()
+            .find(|&i| value.is_char_boundary(i) && (is_field_space(bytes[i - 1]) || is_field_space(bytes[i])));
         let cut = match good {
             Some(i) => i,
             None => {

@@ -27,14 +27,7 @@ pub const CLOUDFLARE_WORKERS: &str = "cloudflare-workers";
 pub const NETLIFY: &str = "netlify";
 
 /// Every platform, in output order.
-pub const PLATFORMS: [&str; 6] = [
-    NGINX,
-    APACHE,
-    CADDY,
-    GITHUB_PAGES,
-    CLOUDFLARE_WORKERS,
-    NETLIFY,
-];
+pub const PLATFORMS: [&str; 6] = [NGINX, APACHE, CADDY, GITHUB_PAGES, CLOUDFLARE_WORKERS, NETLIFY];
 
 /// The policy path on the policy host; fixed by RFC 8461 §3.2 and case-sensitive.
 pub const POLICY_PATH: &str = "/.well-known/mta-sts.txt";
@@ -63,12 +56,7 @@ pub(crate) fn all(site: &Site) -> Vec<HostingFile> {
     out
 }
 
-fn file(
-    platform: &'static str,
-    path: impl Into<String>,
-    contents: String,
-    note: impl Into<String>,
-) -> HostingFile {
+fn file(platform: &'static str, path: impl Into<String>, contents: String, note: impl Into<String>) -> HostingFile {
     HostingFile {
         platform,
         path: path.into(),
@@ -426,11 +414,7 @@ fn netlify(site: &Site) -> Vec<HostingFile> {
 "#
     );
     vec![
-        policy_file(
-            NETLIFY,
-            site,
-            "The policy, at the root of the site you deploy.",
-        ),
+        policy_file(NETLIFY, site, "The policy, at the root of the site you deploy."),
         file(
             NETLIFY,
             "_headers",

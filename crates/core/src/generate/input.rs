@@ -203,9 +203,7 @@ pub(crate) fn check(input: &GenerateInput) -> Result<Checked, GenerateError> {
         return Err(GenerateError::new(
             Field::Ttl,
             input.ttl.to_string(),
-            format!(
-                "a DNS TTL is at most {MAX_TTL} seconds (RFC 2181 §8); 3600 (one hour) is a good choice"
-            ),
+            format!("a DNS TTL is at most {MAX_TTL} seconds (RFC 2181 §8); 3600 (one hour) is a good choice"),
         ));
     }
     Ok(Checked {
@@ -248,12 +246,9 @@ fn pattern_reason(e: &PatternError) -> String {
             "`*` may only be the whole first label, as in `*.example.com` (RFC 8461 §4.1)".into()
         }
         PatternError::ULabel { a_label: Some(a) } => format!("use the A-label form `{a}`"),
-        PatternError::ULabel { a_label: None } => {
-            "it has characters that have no A-label (Punycode) form".into()
-        }
+        PatternError::ULabel { a_label: None } => "it has characters that have no A-label (Punycode) form".into(),
         PatternError::Length {
-            label: Some((_, len)),
-            ..
+            label: Some((_, len)), ..
         } => format!("a label is {len} octets long (at most 63)"),
         PatternError::Length { total, .. } => {
             format!("the name is {total} octets long (at most 253)")
@@ -273,14 +268,10 @@ fn check_domain(raw: &str) -> Result<String, GenerateError> {
         ));
     }
     if trimmed.contains("://") || trimmed.contains('/') {
-        return Err(err(
-            "give the bare mail domain (e.g. `example.com`), not a URL".into(),
-        ));
+        return Err(err("give the bare mail domain (e.g. `example.com`), not a URL".into()));
     }
     if trimmed.contains('@') {
-        return Err(err(
-            "give only the part after `@` (e.g. `example.com`)".into()
-        ));
+        return Err(err("give only the part after `@` (e.g. `example.com`)".into()));
     }
     let lower = trimmed.to_ascii_lowercase();
     for prefix in ["_mta-sts.", "_smtp._tls.", "mta-sts."] {
@@ -309,7 +300,7 @@ fn check_domain(raw: &str) -> Result<String, GenerateError> {
     }
     if !domain.contains('.') {
         return Err(err(
-            "a policy domain needs at least two labels (e.g. `example.com`)".into(),
+            "a policy domain needs at least two labels (e.g. `example.com`)".into()
         ));
     }
     // The longest owner name built from it is `_smtp._tls.<domain>`.
@@ -322,11 +313,7 @@ fn check_domain(raw: &str) -> Result<String, GenerateError> {
     Ok(domain)
 }
 
-fn check_mx(
-    raw: &[String],
-    mode: Mode,
-    notes: &mut Vec<String>,
-) -> Result<Vec<MxPattern>, GenerateError> {
+fn check_mx(raw: &[String], mode: Mode, notes: &mut Vec<String>) -> Result<Vec<MxPattern>, GenerateError> {
     let mut out: Vec<MxPattern> = Vec::new();
     for entry in raw {
         let err = |reason: String| GenerateError::new(Field::Mx, entry.as_str(), reason);
@@ -344,11 +331,7 @@ fn check_mx(
             return Err(err(why.into()));
         }
         let ascii = to_a_labels(rest).map_err(err)?;
-        let text = if wildcard {
-            format!("*.{ascii}")
-        } else {
-            ascii
-        };
+        let text = if wildcard { format!("*.{ascii}") } else { ascii };
         let p = pattern::parse(text.as_bytes()).map_err(|e| err(pattern_reason(&e)))?;
         if pattern::looks_numeric(&p) {
             return Err(err(
@@ -391,9 +374,7 @@ fn check_max_age(max_age: u64, mode: Mode) -> Result<(), GenerateError> {
         ));
     }
     if max_age > MAX_AGE_LIMIT {
-        return Err(err(format!(
-            "the maximum is {MAX_AGE_LIMIT} (one year, RFC 8461 §3.2)"
-        )));
+        return Err(err(format!("the maximum is {MAX_AGE_LIMIT} (one year, RFC 8461 §3.2)")));
     }
     let min = match mode {
         Mode::Enforce => MIN_MAX_AGE_ENFORCE,
@@ -440,9 +421,7 @@ fn normalize_rua(raw: &str) -> Result<String, String> {
         Some((s, r)) if !s.contains('@') => (s.to_ascii_lowercase(), r),
         _ if raw.contains('@') => ("mailto".to_string(), raw),
         _ => {
-            return Err(
-                "give `mailto:reports@example.net`, a bare address, or an `https://` URL".into(),
-            );
+            return Err("give `mailto:reports@example.net`, a bare address, or an `https://` URL".into());
         }
     };
     if scheme != "mailto" || rest.is_ascii() {
@@ -457,13 +436,9 @@ fn normalize_rua(raw: &str) -> Result<String, String> {
         return Ok(format!("{scheme}:{rest}"));
     };
     if !local.is_ascii() {
-        return Err(
-            "the local part has non-ASCII characters; percent-encode them or use another address"
-                .into(),
-        );
+        return Err("the local part has non-ASCII characters; percent-encode them or use another address".into());
     }
-    let domain = idna::domain_to_ascii(domain)
-        .map_err(|_| "the mail domain is not a valid IDNA name".to_string())?;
+    let domain = idna::domain_to_ascii(domain).map_err(|_| "the mail domain is not a valid IDNA name".to_string())?;
     Ok(match query {
         Some(q) => format!("mailto:{local}@{domain}?{q}"),
         None => format!("mailto:{local}@{domain}"),
@@ -512,20 +487,14 @@ fn check_policy_host(raw: &str, domain: &str) -> Result<HostTarget, GenerateErro
         return Err(err("give a host name or an address, not a URL".into()));
     }
     if trimmed.contains(':') {
-        return Err(err(
-            "this is neither a valid IPv6 address nor a host name".into()
-        ));
+        return Err(err("this is neither a valid IPv6 address nor a host name".into()));
     }
     let name = to_a_labels(trimmed).map_err(err)?;
     let p = pattern::parse(name.as_bytes()).map_err(|e| err(pattern_reason(&e)))?;
     if p.wildcard {
         return Err(err("a CNAME target cannot be a wildcard".into()));
     }
-    if pattern::looks_numeric(&p)
-        || name
-            .split('.')
-            .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if pattern::looks_numeric(&p) || name.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
         return Err(err("this is not a valid IPv4 address".into()));
     }
     if !name.contains('.') {
@@ -535,8 +504,7 @@ fn check_policy_host(raw: &str, domain: &str) -> Result<HostTarget, GenerateErro
     }
     if name == format!("mta-sts.{domain}") {
         return Err(err(
-            "`mta-sts.<domain>` cannot be a CNAME to itself; give the target host or its address"
-                .into(),
+            "`mta-sts.<domain>` cannot be a CNAME to itself; give the target host or its address".into(),
         ));
     }
     Ok(HostTarget::Name(name))

@@ -12,13 +12,13 @@ mod input;
 
 pub use dns::{DnsRecord, RecordType, TXT_STRING_MAX, quote_txt, split_txt};
 pub use hosting::{
-    APACHE, CADDY, CLOUDFLARE_WORKERS, GITHUB_PAGES, HostingFile, NETLIFY, NGINX, PLATFORMS,
-    POLICY_PATH, js_string, nginx_string,
+    APACHE, CADDY, CLOUDFLARE_WORKERS, GITHUB_PAGES, HostingFile, NETLIFY, NGINX, PLATFORMS, POLICY_PATH, js_string,
+    nginx_string,
 };
 pub use id::{CivilTime, fnv1a32, policy_id};
 pub use input::{
-    DEFAULT_MAX_AGE, DEFAULT_TTL, Field, GenerateError, GenerateInput, LineEnding,
-    MAX_POLICY_BYTES, MAX_TTL, MIN_MAX_AGE_ENFORCE, MIN_MAX_AGE_TESTING,
+    DEFAULT_MAX_AGE, DEFAULT_TTL, Field, GenerateError, GenerateInput, LineEnding, MAX_POLICY_BYTES, MAX_TTL,
+    MIN_MAX_AGE_ENFORCE, MIN_MAX_AGE_TESTING,
 };
 
 use crate::mta_sts::Mode;
@@ -130,25 +130,18 @@ impl Generated {
     }
 
     /// The hosting files of one platform.
-    pub fn hosting_for<'a>(
-        &'a self,
-        platform: &'a str,
-    ) -> impl Iterator<Item = &'a HostingFile> + 'a {
+    pub fn hosting_for<'a>(&'a self, platform: &'a str) -> impl Iterator<Item = &'a HostingFile> + 'a {
         self.hosting.iter().filter(move |f| f.platform == platform)
     }
 
     /// The `_mta-sts` TXT record.
     pub fn sts_record(&self) -> Option<&DnsRecord> {
-        self.records
-            .iter()
-            .find(|r| r.owner.starts_with("_mta-sts."))
+        self.records.iter().find(|r| r.owner.starts_with("_mta-sts."))
     }
 
     /// The `_smtp._tls` TXT record.
     pub fn tlsrpt_record(&self) -> Option<&DnsRecord> {
-        self.records
-            .iter()
-            .find(|r| r.owner.starts_with("_smtp._tls."))
+        self.records.iter().find(|r| r.owner.starts_with("_smtp._tls."))
     }
 }
 
@@ -192,10 +185,7 @@ pub fn generate(input: &GenerateInput) -> Result<Generated, GenerateError> {
         c.ttl,
         sts_txt.clone(),
     ));
-    let mut zone = format!(
-        "; MTA-STS for {} (policy id {id}); publish in this order.\n",
-        c.domain
-    );
+    let mut zone = format!("; MTA-STS for {} (policy id {id}); publish in this order.\n", c.domain);
     for r in &records {
         zone.push_str(&r.zone_line);
         zone.push('\n');
@@ -260,10 +250,7 @@ fn tlsrpt_value(rua: &[String]) -> Result<Option<String>, GenerateError> {
     if split_txt(&spaced).1 {
         return Ok(Some(spaced));
     }
-    let longest = rua
-        .iter()
-        .max_by_key(|u| u.len())
-        .map_or("", String::as_str);
+    let longest = rua.iter().max_by_key(|u| u.len()).map_or("", String::as_str);
     Err(GenerateError::new(
         Field::Rua,
         longest,
@@ -277,21 +264,11 @@ fn tlsrpt_value(rua: &[String]) -> Result<Option<String>, GenerateError> {
 fn host_setup(c: &Checked, policy_host: &str) -> HostSetup {
     let owner = format!("{policy_host}.");
     match &c.host {
-        Some(HostTarget::V4(a)) => {
-            HostSetup::Record(DnsRecord::new(owner, RecordType::A, c.ttl, a.to_string()))
+        Some(HostTarget::V4(a)) => HostSetup::Record(DnsRecord::new(owner, RecordType::A, c.ttl, a.to_string())),
+        Some(HostTarget::V6(a)) => HostSetup::Record(DnsRecord::new(owner, RecordType::Aaaa, c.ttl, a.to_string())),
+        Some(HostTarget::Name(n)) => {
+            HostSetup::Record(DnsRecord::new(owner, RecordType::Cname, c.ttl, format!("{n}.")))
         }
-        Some(HostTarget::V6(a)) => HostSetup::Record(DnsRecord::new(
-            owner,
-            RecordType::Aaaa,
-            c.ttl,
-            a.to_string(),
-        )),
-        Some(HostTarget::Name(n)) => HostSetup::Record(DnsRecord::new(
-            owner,
-            RecordType::Cname,
-            c.ttl,
-            format!("{n}."),
-        )),
         None => HostSetup::Instruction(format!(
             "Point `{policy_host}` at a web server that serves the policy over HTTPS: A and AAAA records for your own server, or a CNAME to a hosting service (GitHub Pages: `<user>.github.io`; Netlify: the site's `.netlify.app` name; a Cloudflare Workers custom domain creates the record itself). Its certificate must be valid for `{policy_host}`."
         )),
@@ -355,10 +332,7 @@ fn notes(c: &Checked, policy_host: &str, policy: &str, has_tlsrpt: bool) -> Vec<
                 .to_string(),
         );
     }
-    if c.mx
-        .iter()
-        .any(|p| p.wildcard && p.domain == "mx.microsoft")
-    {
+    if c.mx.iter().any(|p| p.wildcard && p.domain == "mx.microsoft") {
         n.push(
             "Microsoft 365 tenants with DANE use MX hosts such as `<tenant>.<x>-v1.mx.microsoft`, two labels below `mx.microsoft`, which `*.mx.microsoft` does not cover: list the exact MX host or `*.<x>-v1.mx.microsoft`."
                 .to_string(),

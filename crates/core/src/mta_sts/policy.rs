@@ -81,11 +81,7 @@ pub enum Shape {
     /// A `#` comment (not part of the grammar).
     Comment,
     /// `name ":" *WSP value *WSP`, with `name` and `value` trimmed of WSP.
-    Field {
-        name: Span,
-        colon: usize,
-        value: Span,
-    },
+    Field { name: Span, colon: usize, value: Span },
 }
 
 /// One line of the file. `span` excludes the terminator.
@@ -152,11 +148,7 @@ pub struct PolicyDoc<'a> {
 
 impl<'a> PolicyDoc<'a> {
     pub fn parse(src: &'a [u8]) -> PolicyDoc<'a> {
-        let body_start = if src.starts_with(b"\xEF\xBB\xBF") {
-            3
-        } else {
-            0
-        };
+        let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let mut lines = Vec::with_capacity(8);
         let mut fields = Vec::with_capacity(6);
         let mut pos = body_start;
@@ -164,9 +156,7 @@ impl<'a> PolicyDoc<'a> {
             loop {
                 let rest = &src[pos..];
                 let (content_end, term, next) = match rest.iter().position(|&b| b == b'\n') {
-                    Some(i) if i > 0 && rest[i - 1] == b'\r' => {
-                        (pos + i - 1, Term::CrLf, pos + i + 1)
-                    }
+                    Some(i) if i > 0 && rest[i - 1] == b'\r' => (pos + i - 1, Term::CrLf, pos + i + 1),
                     Some(i) => (pos + i, Term::Lf, pos + i + 1),
                     None => (src.len(), Term::Eof, src.len()),
                 };
@@ -212,9 +202,7 @@ impl<'a> PolicyDoc<'a> {
 
     /// Nothing but whitespace after the BOM.
     pub fn is_empty(&self) -> bool {
-        self.src[self.body_start..]
-            .iter()
-            .all(u8::is_ascii_whitespace)
+        self.src[self.body_start..].iter().all(u8::is_ascii_whitespace)
     }
 
     /// Whether line-level rules apply: not for an empty file or a JSON body, which get
@@ -234,22 +222,17 @@ impl<'a> PolicyDoc<'a> {
 
     /// Every line with this registered name.
     pub fn all(&self, key: Key) -> impl Iterator<Item = FieldRef> + '_ {
-        self.fields
-            .iter()
-            .filter(move |(k, _)| *k == key)
-            .map(|(_, f)| *f)
+        self.fields.iter().filter(move |(k, _)| *k == key).map(|(_, f)| *f)
     }
 
     /// The mode a sender would use, if the first `mode` line is valid.
     pub fn mode(&self) -> Option<Mode> {
-        self.first(Key::Mode)
-            .and_then(|f| Mode::parse(self.bytes(f.value)))
+        self.first(Key::Mode).and_then(|f| Mode::parse(self.bytes(f.value)))
     }
 
     /// The `max_age` a sender would use, if the first `max_age` line is valid.
     pub fn max_age(&self) -> Option<u64> {
-        self.first(Key::MaxAge)
-            .and_then(|f| parse_max_age(self.bytes(f.value)))
+        self.first(Key::MaxAge).and_then(|f| parse_max_age(self.bytes(f.value)))
     }
 
     /// Every `mx` line whose value is a valid pattern, with the pattern.
@@ -268,8 +251,7 @@ impl<'a> PolicyDoc<'a> {
     /// The policy a sender would use, assuming the file is valid.
     pub fn to_policy(&self) -> Option<Policy> {
         Some(Policy {
-            version: String::from_utf8_lossy(self.bytes(self.first(Key::Version)?.value))
-                .into_owned(),
+            version: String::from_utf8_lossy(self.bytes(self.first(Key::Version)?.value)).into_owned(),
             mode: self.mode()?,
             max_age: self.max_age()?,
             mx: self.mx_patterns().map(|(_, p)| p.to_string()).collect(),
@@ -282,9 +264,9 @@ pub fn parse_max_age(value: &[u8]) -> Option<u64> {
     if value.is_empty() || value.len() > 10 || !value.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    value.iter().try_fold(0u64, |n, d| {
-        n.checked_mul(10)?.checked_add(u64::from(d - b'0'))
-    })
+    value
+        .iter()
+        .try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
 }
 
 fn shape_of(src: &[u8], span: Span) -> Shape {

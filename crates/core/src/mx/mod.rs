@@ -19,11 +19,7 @@ pub fn normalize_host(host: &str) -> Option<String> {
         idna::domain_to_ascii(host).ok()?
     };
     let bad_label = |l: &str| {
-        l.is_empty()
-            || l.len() > 63
-            || !l
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        l.is_empty() || l.len() > 63 || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
     if ascii.split('.').any(bad_label) || ascii.len() > 253 {
         return None;
@@ -45,10 +41,7 @@ pub fn matches(pattern: &MxPattern, host: &str) -> bool {
 }
 
 /// The first pattern that matches `host` (normalized first), by index.
-pub fn first_match<'p>(
-    patterns: impl IntoIterator<Item = &'p MxPattern>,
-    host: &str,
-) -> Option<usize> {
+pub fn first_match<'p>(patterns: impl IntoIterator<Item = &'p MxPattern>, host: &str) -> Option<usize> {
     let host = normalize_host(host)?;
     patterns.into_iter().position(|p| matches(p, &host))
 }

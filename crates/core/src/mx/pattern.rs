@@ -115,10 +115,7 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
             };
             return Err(PatternError::Syntax { at, why });
         }
-        if let Some(i) = label
-            .iter()
-            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-'))
-        {
+        if let Some(i) = label.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'-')) {
             let why = match label[i] {
                 b'_' => "`_` is not allowed in a host name",
                 b' ' | b'\t' => "a pattern cannot contain spaces",
@@ -170,7 +167,5 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
 pub fn looks_numeric(p: &MxPattern) -> bool {
     !p.wildcard
         && p.domain.split('.').count() == 4
-        && p.domain
-            .split('.')
-            .all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        && p.domain.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
 }

@@ -8,8 +8,8 @@
 //! [`Aggregate::failed_sessions_without_detail`] holds what no detail accounts for.
 
 use super::explain::{
-    Advice, AdviceKind, DayStatus, Explanation, MxSuggestion, enforce_readiness, explain,
-    explain_reason, suggest_mx_pattern,
+    Advice, AdviceKind, DayStatus, Explanation, MxSuggestion, enforce_readiness, explain, explain_reason,
+    suggest_mx_pattern,
 };
 use super::parse::day_string;
 use super::{LoadError, Loaded, PolicyType, ResultType, TlsReport};
@@ -269,11 +269,7 @@ impl Aggregator {
             _ => vec![],
         };
         let org = r.organization_name.trim();
-        let org = if org.is_empty() {
-            "(unknown organization)"
-        } else {
-            org
-        };
+        let org = if org.is_empty() { "(unknown organization)" } else { org };
         let (ok, failed) = (r.total_successful_sessions(), r.total_failed_sessions());
         let o = self.by_org.entry(org.to_string()).or_default();
         o.0 += 1;
@@ -338,15 +334,11 @@ impl Aggregator {
             let seen = p.policy.policy_type == PolicyType::Sts
                 && !p.policy.policy_string.is_empty()
                 && p.policy.mode() != Some("none");
-            let patterns = if seen {
-                p.policy.mx_patterns()
-            } else {
-                Vec::new()
-            };
+            let patterns = if seen { p.policy.mx_patterns() } else { Vec::new() };
             let hosts = p.policy.mx_host.iter().map(|h| (h.as_str(), 0u64)).chain(
-                p.failure_details.iter().filter_map(|d| {
-                    Some((d.receiving_mx_hostname.as_deref()?, d.failed_session_count))
-                }),
+                p.failure_details
+                    .iter()
+                    .filter_map(|d| Some((d.receiving_mx_hostname.as_deref()?, d.failed_session_count))),
             );
             for (host, n) in hosts {
                 if seen && suggest_mx_pattern(&patterns, host).is_some() {
@@ -365,21 +357,13 @@ impl Aggregator {
                     .map(host_key)
                     .unwrap_or_else(|| NOT_REPORTED.to_string());
                 add(&mut self.by_mx, &mx, n);
-                add(
-                    &mut self.by_ip,
-                    d.sending_mta_ip.as_deref().unwrap_or(NOT_REPORTED),
-                    n,
-                );
+                add(&mut self.by_ip, d.sending_mta_ip.as_deref().unwrap_or(NOT_REPORTED), n);
                 let ra = self.result_types.entry(d.result_type.clone()).or_default();
                 ra.failed = ra.failed.saturating_add(n);
                 add(&mut ra.mx, &mx, n);
                 add(
                     &mut ra.domains,
-                    if domain.is_empty() {
-                        NOT_REPORTED
-                    } else {
-                        &domain
-                    },
+                    if domain.is_empty() { NOT_REPORTED } else { &domain },
                     n,
                 );
                 if let Some(reason) = &d.failure_reason_code {
@@ -412,13 +396,18 @@ impl Aggregator {
                     let mut hosts: Vec<(&String, &u64)> = acc.uncovered.iter().collect();
                     hosts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
                     for (host, failed) in hosts {
-                        let Some(s) = suggest_mx_pattern(&patterns, host) else { continue };
+                        let Some(s) = suggest_mx_pattern(&patterns, host) else {
+                            continue;
+                        };
                         if !seen.insert(s.pattern.clone()) {
                             continue;
                         }
                         let name = domain.as_deref().unwrap_or("(no policy domain)");
-                        let sessions =
-                            if *failed > 0 { format!(" ({failed} failed session(s))") } else { String::new() };
+                        let sessions = if *failed > 0 {
+                            format!(" ({failed} failed session(s))")
+                        } else {
+                            String::new()
+                        };
                         advice.push(Advice {
                             policy_domain: domain.clone(),
                             kind: AdviceKind::AddMxPattern,
@@ -469,11 +458,7 @@ impl Aggregator {
                         failed_sessions: n,
                     })
                     .collect();
-                reason_codes.sort_by(|a, b| {
-                    b.failed_sessions
-                        .cmp(&a.failed_sessions)
-                        .then(a.reason.cmp(&b.reason))
-                });
+                reason_codes.sort_by(|a, b| b.failed_sessions.cmp(&a.failed_sessions).then(a.reason.cmp(&b.reason)));
                 ResultTypeCount {
                     explanation: explain(&rt),
                     result_type: rt,
@@ -528,15 +513,13 @@ impl Aggregator {
             rows: self
                 .rows
                 .into_iter()
-                .map(
-                    |((day, policy_domain, policy_type, result_type), sessions)| Row {
-                        day,
-                        policy_domain,
-                        policy_type,
-                        result_type,
-                        sessions,
-                    },
-                )
+                .map(|((day, policy_domain, policy_type, result_type), sessions)| Row {
+                    day,
+                    policy_domain,
+                    policy_type,
+                    result_type,
+                    sessions,
+                })
                 .collect(),
             advice,
             warnings: self.warnings,
@@ -545,11 +528,7 @@ impl Aggregator {
     }
 }
 
-fn add_row(
-    rows: &mut BTreeMap<(String, String, String, String), u64>,
-    key: (String, String, String, String),
-    n: u64,
-) {
+fn add_row(rows: &mut BTreeMap<(String, String, String, String), u64>, key: (String, String, String, String), n: u64) {
     let slot = rows.entry(key).or_default();
     *slot = slot.saturating_add(n);
 }
@@ -557,16 +536,9 @@ fn add_row(
 fn sorted(map: BTreeMap<String, u64>) -> Vec<KeyCount> {
     let mut v: Vec<KeyCount> = map
         .into_iter()
-        .map(|(key, failed_sessions)| KeyCount {
-            key,
-            failed_sessions,
-        })
+        .map(|(key, failed_sessions)| KeyCount { key, failed_sessions })
         .collect();
-    v.sort_by(|a, b| {
-        b.failed_sessions
-            .cmp(&a.failed_sessions)
-            .then(a.key.cmp(&b.key))
-    });
+    v.sort_by(|a, b| b.failed_sessions.cmp(&a.failed_sessions).then(a.key.cmp(&b.key)));
     v
 }
 

@@ -118,9 +118,7 @@ pub fn explain_reason(result_type: &ResultType, reason: &str) -> Option<&'static
     let has = |words: &[&str]| words.iter().any(|w| r.contains(w));
     let fetch = matches!(
         result_type,
-        ResultType::StsPolicyFetchError
-            | ResultType::StsPolicyInvalid
-            | ResultType::StsWebpkiInvalid
+        ResultType::StsPolicyFetchError | ResultType::StsPolicyInvalid | ResultType::StsWebpkiInvalid
     );
     if has(&[
         "mx-mismatch",
@@ -168,13 +166,7 @@ pub fn explain_reason(result_type: &ResultType, reason: &str) -> Option<&'static
         if has(&["timeout", "timed out", "deadline"]) {
             return Some("FETCH-TIMEOUT");
         }
-        if has(&[
-            "no such host",
-            "nxdomain",
-            "resolve",
-            "no address",
-            "lookup",
-        ]) {
+        if has(&["no such host", "nxdomain", "resolve", "no address", "lookup"]) {
             return Some("FETCH-HOST-MISSING");
         }
         if has(&["response code", "status", "http"]) {
@@ -252,23 +244,16 @@ pub fn suggest_mx_pattern(patterns: &[MxPattern], host: &str) -> Option<MxSugges
             return suggest(
                 host.clone(),
                 "MXC-WILDCARD-APEX",
-                format!(
-                    "`mx: {p}` matches hosts one label below `{suffix}`, not `{suffix}` itself"
-                ),
+                format!("`mx: {p}` matches hosts one label below `{suffix}`, not `{suffix}` itself"),
             );
         }
         if let Some(below) = host.strip_suffix(&format!(".{suffix}")) {
             let extra = below.split('.').count();
-            let parent = host
-                .split_once('.')
-                .map(|(_, rest)| rest)
-                .unwrap_or_default();
+            let parent = host.split_once('.').map(|(_, rest)| rest).unwrap_or_default();
             return suggest(
                 format!("*.{parent}"),
                 "MXC-WILDCARD-DEPTH",
-                format!(
-                    "`mx: {p}` matches exactly one label, but `{host}` is {extra} labels below `{suffix}`"
-                ),
+                format!("`mx: {p}` matches exactly one label, but `{host}` is {extra} labels below `{suffix}`"),
             );
         }
     }
@@ -315,11 +300,7 @@ pub struct DayStatus {
 /// For a policy in `testing` mode, whether `enforce` looks safe: at least
 /// [`CLEAN_DAYS_FOR_ENFORCE`] consecutive days, ending with the latest day reported, with
 /// sessions and no failures. `days` in any order; `None` unless `mode` is `testing`.
-pub fn enforce_readiness(
-    policy_domain: Option<&str>,
-    mode: Option<&str>,
-    days: &[DayStatus],
-) -> Option<Advice> {
+pub fn enforce_readiness(policy_domain: Option<&str>, mode: Option<&str>, days: &[DayStatus]) -> Option<Advice> {
     if mode != Some("testing") {
         return None;
     }
@@ -337,9 +318,7 @@ pub fn enforce_readiness(
     let Some(last) = days.last().copied() else {
         return Some(advice(
             AdviceKind::EnforceNotYet,
-            format!(
-                "{name}: no dated reports; need {need} consecutive days of sessions with no failures"
-            ),
+            format!("{name}: no dated reports; need {need} consecutive days of sessions with no failures"),
         ));
     };
     // The clean streak ending at the latest day.
@@ -348,18 +327,11 @@ pub fn enforce_readiness(
     let mut broke_by = None;
     for d in days.iter().rev() {
         if d.day != expected {
-            broke_by = Some(format!(
-                "no report with sessions for {}",
-                day_string(expected)
-            ));
+            broke_by = Some(format!("no report with sessions for {}", day_string(expected)));
             break;
         }
         if d.failed > 0 {
-            broke_by = Some(format!(
-                "{} failed session(s) on {}",
-                d.failed,
-                day_string(d.day)
-            ));
+            broke_by = Some(format!("{} failed session(s) on {}", d.failed, day_string(d.day)));
             break;
         }
         if d.sessions == 0 {

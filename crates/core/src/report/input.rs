@@ -94,11 +94,7 @@ impl fmt::Display for LoadErrorKind {
             LoadErrorKind::NotJson { detail } => write!(f, "not JSON: {detail}"),
             LoadErrorKind::NotTlsReport { reason } => write!(f, "not a TLS report: {reason}"),
             LoadErrorKind::MissingFields { fields } => {
-                write!(
-                    f,
-                    "not a TLS report: missing required fields {}",
-                    fields.join(", ")
-                )
+                write!(f, "not a TLS report: missing required fields {}", fields.join(", "))
             }
             LoadErrorKind::GzipCorrupt { detail } => write!(f, "gzip data corrupt: {detail}"),
             LoadErrorKind::TooLarge { limit } if *limit >= 1 << 20 => write!(
@@ -385,11 +381,7 @@ impl Cx {
                 })
                 .unwrap_or_default()
                 .to_ascii_lowercase();
-            let name = part
-                .attachment_name()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase();
+            let name = part.attachment_name().unwrap_or_default().trim().to_ascii_lowercase();
             let label = if !name.is_empty() {
                 format!("attachment \"{name}\"")
             } else if !ctype.is_empty() {
@@ -433,9 +425,7 @@ impl Cx {
             // No part says it is a report: take any body that is gzip or a JSON object.
             candidates = others
                 .into_iter()
-                .filter(|(_, _, c)| {
-                    c.starts_with(&[0x1f, 0x8b]) || c.trim_ascii_start().starts_with(b"{")
-                })
+                .filter(|(_, _, c)| c.starts_with(&[0x1f, 0x8b]) || c.trim_ascii_start().starts_with(b"{"))
                 .collect();
         }
         for (name, label, contents) in &candidates {
@@ -448,10 +438,7 @@ impl Cx {
             .unwrap_or_default()
             .iter()
             .all(|e| matches!(e.kind, LoadErrorKind::NoReportInMessage { .. }));
-        if self.loaded.reports.len() == reports_before
-            && candidates.is_empty()
-            && nested_said_nothing
-        {
+        if self.loaded.reports.len() == reports_before && candidates.is_empty() && nested_said_nothing {
             self.loaded.errors.truncate(errors_before);
             found.sort();
             found.dedup();
@@ -476,10 +463,7 @@ fn classify(name: &str, bytes: &[u8]) -> Format {
     if bytes.starts_with(b"PK\x03\x04") {
         return Format::Zip;
     }
-    let text = bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(bytes)
-        .trim_ascii_start();
+    let text = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes).trim_ascii_start();
     if text.starts_with(b"{") || text.starts_with(b"[") {
         return Format::Json;
     }
@@ -502,10 +486,7 @@ fn classify(name: &str, bytes: &[u8]) -> Format {
 fn looks_like_headers(text: &[u8]) -> bool {
     let line = text.split(|&b| b == b'\n').next().unwrap_or_default();
     match line.iter().position(|&b| b == b':') {
-        Some(colon) if colon > 0 => line
-            .iter()
-            .take(colon)
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'-'),
+        Some(colon) if colon > 0 => line.iter().take(colon).all(|&b| b.is_ascii_alphanumeric() || b == b'-'),
         _ => false,
     }
 }
@@ -516,8 +497,7 @@ fn looks_like_base64(text: &[u8]) -> bool {
         && text
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || b"+/=-_\r\n\t ".contains(&b))
-        && base64_decode(text)
-            .is_some_and(|d| d.starts_with(&[0x1f, 0x8b]) || d.trim_ascii_start().starts_with(b"{"))
+        && base64_decode(text).is_some_and(|d| d.starts_with(&[0x1f, 0x8b]) || d.trim_ascii_start().starts_with(b"{"))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -544,9 +524,7 @@ fn gunzip(bytes: &[u8], budget: usize) -> Result<Vec<u8>, LoadErrorKind> {
     match read {
         Ok(_) if out.len() > limit => Err(LoadErrorKind::TooLarge { limit }),
         Ok(_) => Ok(out),
-        Err(e) => Err(LoadErrorKind::GzipCorrupt {
-            detail: e.to_string(),
-        }),
+        Err(e) => Err(LoadErrorKind::GzipCorrupt { detail: e.to_string() }),
     }
 }
 
@@ -558,15 +536,9 @@ fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while let Some(nl) = bytes
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-    {
+    while let Some(nl) = bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'\n')) {
         let next = i + nl + 1;
-        if bytes
-            .get(next..)
-            .is_some_and(|rest| rest.starts_with(b"From "))
-        {
+        if bytes.get(next..).is_some_and(|rest| rest.starts_with(b"From ")) {
             out.extend(bytes.get(start..next));
             start = next;
         }
@@ -581,11 +553,7 @@ fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
                 Some(_) => m,
                 None => return None,
             };
-            if body.trim_ascii().is_empty() {
-                None
-            } else {
-                Some(body)
-            }
+            if body.trim_ascii().is_empty() { None } else { Some(body) }
         })
         .collect()
 }

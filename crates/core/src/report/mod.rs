@@ -43,14 +43,14 @@ pub struct TlsReport {
 
 impl TlsReport {
     pub fn total_successful_sessions(&self) -> u64 {
-        self.policies.iter().fold(0u64, |n, p| {
-            n.saturating_add(p.summary.total_successful_session_count)
-        })
+        self.policies
+            .iter()
+            .fold(0u64, |n, p| n.saturating_add(p.summary.total_successful_session_count))
     }
     pub fn total_failed_sessions(&self) -> u64 {
-        self.policies.iter().fold(0u64, |n, p| {
-            n.saturating_add(p.summary.total_failure_session_count)
-        })
+        self.policies
+            .iter()
+            .fold(0u64, |n, p| n.saturating_add(p.summary.total_failure_session_count))
     }
 }
 
@@ -89,9 +89,7 @@ impl PolicyResult {
             .failure_details
             .iter()
             .fold(0u64, |n, d| n.saturating_add(d.failed_session_count));
-        self.summary
-            .total_failure_session_count
-            .saturating_sub(detailed)
+        self.summary.total_failure_session_count.saturating_sub(detailed)
     }
 }
 
@@ -111,9 +109,7 @@ pub struct PolicyDesc {
 impl PolicyDesc {
     /// The value of the first `key:` line of the policy string (case-insensitive key).
     pub fn field(&self, key: &str) -> Option<&str> {
-        self.fields()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
+        self.fields().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
     }
 
     /// Every `key: value` line of the policy string.

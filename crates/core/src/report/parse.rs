@@ -10,8 +10,7 @@
 //! (`failure-error-code`, `additional-info-uri`) are read as their RFC names.
 
 use super::{
-    DateRange, FailureDetail, LoadErrorKind, PolicyDesc, PolicyResult, PolicyType, ResultType,
-    Summary, TlsReport,
+    DateRange, FailureDetail, LoadErrorKind, PolicyDesc, PolicyResult, PolicyType, ResultType, Summary, TlsReport,
 };
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -48,9 +47,7 @@ pub(crate) fn json_values(bytes: &[u8]) -> Result<(Vec<Value>, Option<String>), 
     let mut trailing = None;
     for item in serde_json::Deserializer::from_slice(bytes).into_iter::<Value>() {
         match item {
-            Ok(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_object) => {
-                values.extend(items)
-            }
+            Ok(Value::Array(items)) if !items.is_empty() && items.iter().all(Value::is_object) => values.extend(items),
             Ok(v) => values.push(v),
             Err(e) if values.is_empty() => return Err(not_json(&e)),
             Err(e) => {
@@ -66,9 +63,7 @@ pub(crate) fn json_values(bytes: &[u8]) -> Result<(Vec<Value>, Option<String>), 
 }
 
 fn not_json(e: &serde_json::Error) -> LoadErrorKind {
-    LoadErrorKind::NotJson {
-        detail: e.to_string(),
-    }
+    LoadErrorKind::NotJson { detail: e.to_string() }
 }
 
 /// One report object.
@@ -83,15 +78,11 @@ pub fn parse_report(source: &str, value: &Value) -> Result<TlsReport, LoadErrorK
     let range = get(obj, &["date-range"]);
     let id = get(obj, &["report-id"]);
     let Some(policies) = get(obj, &["policies"]) else {
-        let mut missing: Vec<String> = [
-            ("organization-name", org),
-            ("date-range", range),
-            ("report-id", id),
-        ]
-        .iter()
-        .filter(|(_, v)| v.is_none())
-        .map(|(k, _)| k.to_string())
-        .collect();
+        let mut missing: Vec<String> = [("organization-name", org), ("date-range", range), ("report-id", id)]
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.to_string())
+            .collect();
         missing.push("policies".into());
         return Err(LoadErrorKind::MissingFields { fields: missing });
     };
@@ -107,10 +98,7 @@ pub fn parse_report(source: &str, value: &Value) -> Result<TlsReport, LoadErrorK
     }
     let report_id = text(id, "report-id", &mut warnings).unwrap_or_default();
     if id.is_none() {
-        warnings.push(
-            "required field `report-id` is missing; the report cannot be checked for duplicates"
-                .into(),
-        );
+        warnings.push("required field `report-id` is missing; the report cannot be checked for duplicates".into());
     }
     let contact = get(obj, &["contact-info"]);
     let contact_info = text(contact, "contact-info", &mut warnings).filter(|s| !s.is_empty());
@@ -169,8 +157,7 @@ fn policy_result(
     }
     let (policy, summary, ptype) = (policy?, summary?, ptype?);
 
-    let ptype_text =
-        text(Some(ptype), &format!("{at}.policy.policy-type"), warnings).unwrap_or_default();
+    let ptype_text = text(Some(ptype), &format!("{at}.policy.policy-type"), warnings).unwrap_or_default();
     let policy_type = PolicyType::parse(&ptype_text);
     if let PolicyType::Other(s) = &policy_type {
         warnings.push(format!(
@@ -188,10 +175,7 @@ fn policy_result(
         policy_type,
         policy_string: string_list(get(policy, &["policy-string"]), true),
         policy_domain,
-        mx_host: string_list(
-            get(policy, &["mx-host", "mx-hosts", "mx-host-pattern"]),
-            false,
-        ),
+        mx_host: string_list(get(policy, &["mx-host", "mx-hosts", "mx-host-pattern"]), false),
     };
 
     let mut count = |keys: &[&str], what: &str| match get(summary, keys) {
@@ -203,10 +187,7 @@ fn policy_result(
     };
     let summary = Summary {
         total_successful_session_count: count(
-            &[
-                "total-successful-session-count",
-                "total-success-session-count",
-            ],
+            &["total-successful-session-count", "total-success-session-count"],
             "total-successful-session-count",
         ),
         total_failure_session_count: count(
@@ -222,17 +203,11 @@ fn policy_result(
                 let at = format!("{at}.failure-details[{j}]");
                 match d.as_object() {
                     Some(d) => failure_details.push(failure_detail(&at, d, warnings)),
-                    None => {
-                        warnings.push(format!("{at} is {}, not an object; ignored", kind_of(d)))
-                    }
+                    None => warnings.push(format!("{at} is {}, not an object; ignored", kind_of(d))),
                 }
             }
         }
-        Some(Value::Object(d)) => failure_details.push(failure_detail(
-            &format!("{at}.failure-details"),
-            d,
-            warnings,
-        )),
+        Some(Value::Object(d)) => failure_details.push(failure_detail(&format!("{at}.failure-details"), d, warnings)),
         Some(other) => warnings.push(format!(
             "{at}.failure-details is {}, not a list; ignored",
             kind_of(other)
@@ -256,11 +231,7 @@ fn failure_detail(at: &str, d: &Map<String, Value>, warnings: &mut Vec<String>) 
     let receiving_mx_hostname = field(&["receiving-mx-hostname"]);
     let receiving_mx_helo = field(&["receiving-mx-helo"]);
     let receiving_ip = field(&["receiving-ip"]);
-    let additional_information = field(&[
-        "additional-information",
-        "additional-info-uri",
-        "additional-info",
-    ]);
+    let additional_information = field(&["additional-information", "additional-info-uri", "additional-info"]);
     let failure_reason_code = field(&["failure-reason-code", "failure-error-code"]);
     let result_type = match result_type {
         Some(t) => ResultType::parse(&t),
@@ -272,9 +243,7 @@ fn failure_detail(at: &str, d: &Map<String, Value>, warnings: &mut Vec<String>) 
     let failed_session_count = match get(d, &["failed-session-count", "failure-session-count"]) {
         Some(v) => count_value(v, &format!("{at}.failed-session-count"), warnings),
         None => {
-            warnings.push(format!(
-                "{at}.failed-session-count is missing; counted as 0"
-            ));
+            warnings.push(format!("{at}.failed-session-count is missing; counted as 0"));
             0
         }
     };
@@ -309,9 +278,7 @@ fn date_range(v: Option<&Value>, warnings: &mut Vec<String>) -> DateRange {
             if s.is_empty() {
                 warnings.push(format!("date-range.{key} is missing"));
             } else {
-                warnings.push(format!(
-                    "date-range.{key} `{s}` is not an RFC 3339 date-time"
-                ));
+                warnings.push(format!("date-range.{key} `{s}` is not an RFC 3339 date-time"));
             }
         }
         (s, t)
@@ -398,11 +365,9 @@ fn string_list(v: Option<&Value>, lines: bool) -> Vec<String> {
 /// noted and counted as 0.
 fn count_value(v: &Value, at: &str, warnings: &mut Vec<String>) -> u64 {
     let parsed = match v {
-        Value::Number(n) => n.as_u64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                .map(|f| f as u64)
-        }),
+        Value::Number(n) => n
+            .as_u64()
+            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)),
         Value::String(s) => {
             let s = s.trim();
             s.parse::<u64>().ok().or_else(|| {
@@ -483,11 +448,7 @@ pub fn parse_datetime(s: &str) -> Option<Timestamp> {
         std::str::from_utf8(b).ok()?.parse().ok()
     };
     let (year, month, day) = (num(s.get(0..4)?)?, num(s.get(5..7)?)?, num(s.get(8..10)?)?);
-    if s.get(4) != Some(&b'-')
-        || s.get(7) != Some(&b'-')
-        || !(1..=12).contains(&month)
-        || !(1..=31).contains(&day)
-    {
+    if s.get(4) != Some(&b'-') || s.get(7) != Some(&b'-') || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
     }
     let mut secs = 0i64;
@@ -510,11 +471,7 @@ pub fn parse_datetime(s: &str) -> Option<Timestamp> {
             secs += sec;
             rest = rest.get(3..)?;
             if rest.first() == Some(&b'.') || rest.first() == Some(&b',') {
-                let digits = rest
-                    .iter()
-                    .skip(1)
-                    .take_while(|b| b.is_ascii_digit())
-                    .count();
+                let digits = rest.iter().skip(1).take_while(|b| b.is_ascii_digit()).count();
                 rest = rest.get(1 + digits..)?;
             }
         }
@@ -569,27 +526,15 @@ mod tests {
     #[test]
     fn datetimes() {
         let t = |s| parse_datetime(s).map(|t| t.to_string());
-        assert_eq!(
-            t("2016-04-01T00:00:00Z").as_deref(),
-            Some("2016-04-01T00:00:00Z")
-        );
-        assert_eq!(
-            t("2023-01-10T23:59:59").as_deref(),
-            Some("2023-01-10T23:59:59Z")
-        );
-        assert_eq!(
-            t("2024-06-01T01:00:00+02:00").as_deref(),
-            Some("2024-05-31T23:00:00Z")
-        );
+        assert_eq!(t("2016-04-01T00:00:00Z").as_deref(), Some("2016-04-01T00:00:00Z"));
+        assert_eq!(t("2023-01-10T23:59:59").as_deref(), Some("2023-01-10T23:59:59Z"));
+        assert_eq!(t("2024-06-01T01:00:00+02:00").as_deref(), Some("2024-05-31T23:00:00Z"));
         assert_eq!(
             t("2024-02-29 12:30:00.123-0130").as_deref(),
             Some("2024-02-29T14:00:00Z")
         );
         assert_eq!(t("2024-02-29").as_deref(), Some("2024-02-29T00:00:00Z"));
-        assert_eq!(
-            t("1969-12-31T23:59:59Z").as_deref(),
-            Some("1969-12-31T23:59:59Z")
-        );
+        assert_eq!(t("1969-12-31T23:59:59Z").as_deref(), Some("1969-12-31T23:59:59Z"));
         for bad in [
             "",
             "2024",

@@ -34,6 +34,7 @@ pub(crate) use rule;
 pub(crate) use rule_group;
 
 pub mod deployment;
+pub mod fetch;
 pub mod mx;
 pub mod policy;
 pub mod sts;
@@ -49,6 +50,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(tlsrpt::SET_RULES)
         .chain(mx::RULES)
         .chain(deployment::RULES)
+        .chain(fetch::RULES)
         .copied()
 }
 

@@ -44,11 +44,7 @@ pub fn parse_list(data: &[u8], value: Span) -> Vec<Uri> {
         let span = Span::new(start + lead, end - trail);
         let text = data[span.start..span.end].to_vec();
         let problem = check(&text);
-        out.push(Uri {
-            span,
-            text,
-            problem,
-        });
+        out.push(Uri { span, text, problem });
         if end >= value.end {
             break;
         }
@@ -121,13 +117,9 @@ pub fn check(uri: &[u8]) -> Option<Problem> {
                     return Some(Problem::Invalid("it has more than one `#`".into()));
                 }
             }
-            b if is_unreserved(b)
-                || is_sub_delim(b)
-                || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') => {}
+            b if is_unreserved(b) || is_sub_delim(b) || matches!(b, b':' | b'@' | b'/' | b'?' | b'[' | b']') => {}
             b' ' | b'\t' => {
-                return Some(Problem::Invalid(
-                    "it contains a space; encode it as `%20`".into(),
-                ));
+                return Some(Problem::Invalid("it contains a space; encode it as `%20`".into()));
             }
             b if !b.is_ascii() => {
                 return Some(Problem::Invalid(
@@ -151,9 +143,7 @@ pub fn check(uri: &[u8]) -> Option<Problem> {
     match lower.as_slice() {
         b"mailto" => check_mailto(rest),
         b"https" => check_https(rest),
-        _ => Some(Problem::Scheme(
-            String::from_utf8_lossy(scheme).into_owned(),
-        )),
+        _ => Some(Problem::Scheme(String::from_utf8_lossy(scheme).into_owned())),
     }
 }
 
@@ -199,8 +189,7 @@ fn check_mailto(rest: &[u8]) -> Option<Problem> {
             return Some(Problem::Mailto(format!("`{shown}` has no `@`")));
         };
         let (local, domain) = (&addr[..at], &addr[at + 1..]);
-        let local_ok = is_dot_atom(local)
-            || (local.len() >= 2 && local[0] == b'"' && local[local.len() - 1] == b'"');
+        let local_ok = is_dot_atom(local) || (local.len() >= 2 && local[0] == b'"' && local[local.len() - 1] == b'"');
         if !local_ok {
             return Some(Problem::Mailto(format!(
                 "the local part of `{shown}` is not a valid address (no leading, trailing or double dots)"
@@ -222,9 +211,7 @@ fn check_mailto(rest: &[u8]) -> Option<Problem> {
 
 fn check_https(rest: &[u8]) -> Option<Problem> {
     let Some(after) = rest.strip_prefix(b"//") else {
-        return Some(Problem::Invalid(
-            "an `https:` URI needs `//` and a host".into(),
-        ));
+        return Some(Problem::Invalid("an `https:` URI needs `//` and a host".into()));
     };
     let authority_end = after
         .iter()
@@ -239,18 +226,11 @@ fn check_https(rest: &[u8]) -> Option<Problem> {
         match host_port.iter().position(|&b| b == b']') {
             Some(end) => {
                 let port = &host_port[end + 1..];
-                let is_port = |p: &[u8]| {
-                    p.strip_prefix(b":")
-                        .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
-                };
+                let is_port = |p: &[u8]| p.strip_prefix(b":").is_some_and(|d| d.iter().all(u8::is_ascii_digit));
                 if !port.is_empty() && !is_port(port) {
-                    return Some(Problem::Invalid(
-                        "text after the IP literal is not a port".into(),
-                    ));
+                    return Some(Problem::Invalid("text after the IP literal is not a port".into()));
                 }
-                return Some(Problem::HttpsHost(
-                    "the host is an IP address literal".into(),
-                ));
+                return Some(Problem::HttpsHost("the host is an IP address literal".into()));
             }
             None => return Some(Problem::Invalid("the IP literal has no closing `]`".into())),
         }
@@ -274,11 +254,7 @@ fn check_https(rest: &[u8]) -> Option<Problem> {
         ));
     }
     let labels: Vec<&[u8]> = host.split(|&b| b == b'.').collect();
-    if labels.len() == 4
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.iter().all(u8::is_ascii_digit))
-    {
+    if labels.len() == 4 && labels.iter().all(|l| !l.is_empty() && l.iter().all(u8::is_ascii_digit)) {
         return Some(Problem::HttpsHost("the host is an IP address".into()));
     }
     if !host.contains(&b'.') {

@@ -40,11 +40,7 @@ pub fn version_not_first(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     if cx.t.fields.is_empty() || version_like(cx).is_some() {
         return;
     }
-    if let Some(f) =
-        cx.t.rest()
-            .iter()
-            .find(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"))
-    {
+    if let Some(f) = cx.t.rest().iter().find(|f| cx.text(f.name).eq_ignore_ascii_case(b"v")) {
         out.report(
             rule,
             f.span,
@@ -69,10 +65,7 @@ pub fn version_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
     };
     let Some(f) = version_like(cx) else {
         // Not a version at all; if one comes later, version_not_first says so.
-        let later =
-            cx.t.rest()
-                .iter()
-                .any(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"));
+        let later = cx.t.rest().iter().any(|f| cx.text(f.name).eq_ignore_ascii_case(b"v"));
         if !later {
             out.report(
                 rule,
@@ -105,11 +98,7 @@ pub fn version_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report_fix(
             rule,
             f.span,
-            format!(
-                "`{}` has whitespace around `=`; write `{}`",
-                show(text),
-                show(want)
-            ),
+            format!("`{}` has whitespace around `=`; write `{}`", show(text), show(want)),
             Fix::one(
                 "remove the whitespace",
                 Edit::replace(f.span, String::from_utf8_lossy(want)),
@@ -133,11 +122,7 @@ pub fn version_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report(
             rule,
             f.span,
-            format!(
-                "the version must be exactly `{}`, not `{}`",
-                show(want),
-                show(text)
-            ),
+            format!("the version must be exactly `{}`, not `{}`", show(want), show(text)),
         );
     }
 }
@@ -148,10 +133,7 @@ pub fn no_fields(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report(
             rule,
             Span::new(0, end),
-            format!(
-                "nothing follows the version; the record needs `{}=`",
-                cx.proto.required
-            ),
+            format!("nothing follows the version; the record needs `{}=`", cx.proto.required),
         );
     }
 }
@@ -186,10 +168,7 @@ pub fn trailing_garbage(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         out.report_fix(
             rule,
             field.span,
-            format!(
-                "`{}` follows the previous field without `;`",
-                show(cx.text(field.span))
-            ),
+            format!("`{}` follows the previous field without `;`", show(cx.text(field.span))),
             Fix::one("insert `;`", Edit::insert(at, ";")),
         );
     }
@@ -229,9 +208,9 @@ pub fn field_syntax(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
 
 /// Extension fields: fields after the version, well-formed, not the registered one.
 fn extensions<'a>(cx: &'a RecordCx) -> impl Iterator<Item = &'a super::tagged::Field> + 'a {
-    cx.t.rest().iter().filter(|f| {
-        f.eq.is_some() && !f.wsp_around_eq && cx.text(f.name) != cx.proto.required.as_bytes()
-    })
+    cx.t.rest()
+        .iter()
+        .filter(|f| f.eq.is_some() && !f.wsp_around_eq && cx.text(f.name) != cx.proto.required.as_bytes())
 }
 
 pub fn ext_name_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
@@ -243,8 +222,7 @@ pub fn ext_name_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
             } else if name.len() > 32 {
                 format!("is {} characters long (at most 32)", name.len())
             } else {
-                "must start with a letter or digit and use only letters, digits, `_`, `-` and `.`"
-                    .to_string()
+                "must start with a letter or digit and use only letters, digits, `_`, `-` and `.`".to_string()
             };
             out.report(rule, f.name, format!("field name `{}` {why}", show(name)));
         }
@@ -270,10 +248,7 @@ pub fn ext_value_invalid(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
         } else if !ascii.is_empty() && !is_txt_ext_value(&ascii) {
             let bad = value
                 .iter()
-                .position(|&b| {
-                    (b.is_ascii() || !cx.proto.non_ascii_rule)
-                        && (!(0x21..=0x7e).contains(&b) || b == b'=')
-                })
+                .position(|&b| (b.is_ascii() || !cx.proto.non_ascii_rule) && (!(0x21..=0x7e).contains(&b) || b == b'='))
                 .unwrap_or(0);
             let at = f.value.start + bad;
             out.report(
@@ -300,18 +275,11 @@ pub fn unknown_field(cx: &RecordCx, out: &mut Sink, rule: &'static Rule) {
             .collect();
         if is_ext_name(name) && !name.eq_ignore_ascii_case(b"v") && is_txt_ext_value(&value) {
             let hint = if name.eq_ignore_ascii_case(cx.proto.required.as_bytes()) {
-                format!(
-                    "; names are case-sensitive, so this is not `{}`",
-                    cx.proto.required
-                )
+                format!("; names are case-sensitive, so this is not `{}`", cx.proto.required)
             } else {
                 String::new()
             };
-            out.report(
-                rule,
-                f.span,
-                format!("unknown field `{}` is ignored{hint}", show(name)),
-            );
+            out.report(rule, f.span, format!("unknown field `{}` is ignored{hint}", show(name)));
         }
     }
 }
@@ -341,15 +309,9 @@ pub fn not_found(cx: &SetCx, out: &mut Sink, rule: &'static Rule) {
     if cx.roles.contains(&Role::Candidate) {
         return;
     }
-    let span = cx
-        .records
-        .first()
-        .map_or(Span::new(0, cx.src.len()), |r| r.line);
+    let span = cx.records.first().map_or(Span::new(0, cx.src.len()), |r| r.line);
     let message = if cx.records.is_empty() {
-        format!(
-            "no TXT record given: senders see no {} record",
-            cx.proto.name
-        )
+        format!("no TXT record given: senders see no {} record", cx.proto.name)
     } else {
         format!(
             "no record begins with `{}`: senders see no {} record",

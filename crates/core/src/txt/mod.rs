@@ -88,9 +88,7 @@ pub fn records(src: &[u8]) -> Vec<TxtRecord> {
     let lines: Vec<Span> = lines(src)
         .filter(|l| !src[l.start..l.end].iter().all(u8::is_ascii_whitespace))
         .collect();
-    let zone_like = lines
-        .iter()
-        .any(|l| crate::zone::parse_rr_line(src, *l).is_some());
+    let zone_like = lines.iter().any(|l| crate::zone::parse_rr_line(src, *l).is_some());
     let mut out = Vec::new();
     for span in lines {
         let line = &src[span.start..span.end];
@@ -195,8 +193,7 @@ pub(crate) fn presentation(src: &[u8], line: Span) -> TxtRecord {
                 loop {
                     if i >= end {
                         if quoted {
-                            syntax_error =
-                                Some((Span::new(open, end), "the quoted string is not closed"));
+                            syntax_error = Some((Span::new(open, end), "the quoted string is not closed"));
                             strings.push(Span::new(start, data.len()));
                             break 'outer;
                         }
@@ -207,9 +204,7 @@ pub(crate) fn presentation(src: &[u8], line: Span) -> TxtRecord {
                         i += 1;
                         break;
                     }
-                    if !quoted
-                        && matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'"' | b'(' | b')')
-                    {
+                    if !quoted && matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'"' | b'(' | b')') {
                         break;
                     }
                     if b == b'\\' {
@@ -217,14 +212,9 @@ pub(crate) fn presentation(src: &[u8], line: Span) -> TxtRecord {
                         match src.get(i + 1).copied().filter(|_| i + 1 < end) {
                             Some(d) if d.is_ascii_digit() => {
                                 let digits = &src[i + 1..(i + 4).min(end)];
-                                let value = (digits.len() == 3
-                                    && digits.iter().all(u8::is_ascii_digit))
-                                .then(|| {
-                                    digits
-                                        .iter()
-                                        .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
-                                })
-                                .filter(|&v| v <= 255);
+                                let value = (digits.len() == 3 && digits.iter().all(u8::is_ascii_digit))
+                                    .then(|| digits.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+                                    .filter(|&v| v <= 255);
                                 match value {
                                     Some(v) => {
                                         data.push(v as u8);
@@ -246,10 +236,7 @@ pub(crate) fn presentation(src: &[u8], line: Span) -> TxtRecord {
                                 i += 2;
                             }
                             None => {
-                                syntax_error.get_or_insert((
-                                    Span::new(esc, esc + 1),
-                                    "a `\\` ends the line",
-                                ));
+                                syntax_error.get_or_insert((Span::new(esc, esc + 1), "a `\\` ends the line"));
                                 i += 1;
                             }
                         }

@@ -86,11 +86,7 @@ impl Proto {
                 if several && r.data.starts_with(self.prefix) {
                     Role::Candidate
                 } else if self.looks_like(&r.data) {
-                    if several {
-                        Role::Discarded
-                    } else {
-                        Role::Candidate
-                    }
+                    if several { Role::Discarded } else { Role::Candidate }
                 } else {
                     Role::Unrelated
                 }
@@ -130,9 +126,10 @@ impl RecordCx<'_> {
 
     /// Fields after the version, by name (exact, case-sensitive).
     pub fn named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s tagged::Field> + 's {
-        self.t.rest().iter().filter(move |f| {
-            f.eq.is_some() && !f.wsp_around_eq && self.text(f.name) == name.as_bytes()
-        })
+        self.t
+            .rest()
+            .iter()
+            .filter(move |f| f.eq.is_some() && !f.wsp_around_eq && self.text(f.name) == name.as_bytes())
     }
 }
 

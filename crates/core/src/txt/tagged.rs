@@ -44,10 +44,7 @@ pub struct Tagged {
 pub fn tokenize(data: &[u8], range: Span, list_fields: &[&[u8]]) -> Tagged {
     let data = &data[..range.end];
     let mut t = Tagged::default();
-    let lead = data[range.start..]
-        .iter()
-        .take_while(|b| is_wsp(**b))
-        .count();
+    let lead = data[range.start..].iter().take_while(|b| is_wsp(**b)).count();
     if lead > 0 {
         t.leading_wsp = Some(Span::new(range.start, range.start + lead));
     }
@@ -58,8 +55,7 @@ pub fn tokenize(data: &[u8], range: Span, list_fields: &[&[u8]]) -> Tagged {
         let seg_end = semi.unwrap_or(data.len());
         let seg = &data[pos..seg_end];
         let inner_start = pos + seg.iter().take_while(|b| is_wsp(**b)).count();
-        let inner_end =
-            (seg_end - seg.iter().rev().take_while(|b| is_wsp(**b)).count()).max(inner_start);
+        let inner_end = (seg_end - seg.iter().rev().take_while(|b| is_wsp(**b)).count()).max(inner_start);
         if inner_start == inner_end {
             match semi {
                 // WSP only after the last `;`: the optional trailing delimiter.
@@ -140,27 +136,12 @@ fn split_segment(data: &[u8], inner: Span, list_fields: &[&[u8]], t: &mut Tagged
         }
         let span = Span::new(start.start, end.end);
         let field_text = &data[span.start..span.end];
-        let eq = field_text
-            .iter()
-            .position(|&b| b == b'=')
-            .map(|p| span.start + p);
+        let eq = field_text.iter().position(|&b| b == b'=').map(|p| span.start + p);
         let (name, value) = match eq {
             Some(e) => {
-                let name_end = e - data[span.start..e]
-                    .iter()
-                    .rev()
-                    .take_while(|b| is_wsp(**b))
-                    .count();
-                let value_start = e
-                    + 1
-                    + data[e + 1..span.end]
-                        .iter()
-                        .take_while(|b| is_wsp(**b))
-                        .count();
-                (
-                    Span::new(span.start, name_end),
-                    Span::new(value_start, span.end),
-                )
+                let name_end = e - data[span.start..e].iter().rev().take_while(|b| is_wsp(**b)).count();
+                let value_start = e + 1 + data[e + 1..span.end].iter().take_while(|b| is_wsp(**b)).count();
+                (Span::new(span.start, name_end), Span::new(value_start, span.end))
             }
             None => (span, Span::at(span.end)),
         };
@@ -173,9 +154,7 @@ fn split_segment(data: &[u8], inner: Span, list_fields: &[&[u8]], t: &mut Tagged
             wsp_around_eq,
         };
         if eq.is_some() && list_fields.contains(&text(name)) {
-            while w < words.len()
-                && (data[field.span.end - 1] == b',' || text(words[w]).first() == Some(&b','))
-            {
+            while w < words.len() && (data[field.span.end - 1] == b',' || text(words[w]).first() == Some(&b',')) {
                 field.span.end = words[w].end;
                 field.value.end = words[w].end;
                 w += 1;
@@ -185,10 +164,8 @@ fn split_segment(data: &[u8], inner: Span, list_fields: &[&[u8]], t: &mut Tagged
             t.fields.push(field);
             first = false;
         } else if eq.is_some() {
-            t.missing_semicolons.push((
-                t.fields.len(),
-                t.fields.last().map_or(span.start, |f| f.span.end),
-            ));
+            t.missing_semicolons
+                .push((t.fields.len(), t.fields.last().map_or(span.start, |f| f.span.end)));
             t.fields.push(field);
         } else {
             t.garbage.push(span);

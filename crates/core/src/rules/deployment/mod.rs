@@ -34,8 +34,7 @@ impl DeploymentCx<'_> {
     /// TXT records whose data looks meant for `proto`, with the data.
     pub fn txt_like<'s>(&'s self, proto: &'static Proto) -> impl Iterator<Item = &'s ZoneRr> + 's {
         self.rrs.iter().filter(move |z| {
-            z.rr.rtype == "TXT"
-                && proto.looks_like(&crate::txt::presentation(self.src, z.rr.rdata).data)
+            z.rr.rtype == "TXT" && proto.looks_like(&crate::txt::presentation(self.src, z.rr.rdata).data)
         })
     }
 }

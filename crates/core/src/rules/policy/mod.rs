@@ -23,9 +23,7 @@ pub(crate) fn likely_meant(name: &[u8]) -> Option<Key> {
             .collect()
     };
     let n = squash(name);
-    Key::ALL
-        .into_iter()
-        .find(|k| squash(k.name().as_bytes()) == n)
+    Key::ALL.into_iter().find(|k| squash(k.name().as_bytes()) == n)
 }
 
 /// Seconds as a rough human duration ("1 day", "2 weeks").
