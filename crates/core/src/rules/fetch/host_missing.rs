@@ -1,0 +1,45 @@
+use super::{FetchCx, Finding, emit, show};
+use crate::diagnostic::{Severity, Sink};
+use crate::fetch::ErrorKind;
+
+crate::rules::rule!("FETCH-HOST-MISSING", Error, "RFC 8461 §3.3", Fetch, "host_missing.md");
+
+pub fn check(cx: &FetchCx, out: &mut Sink) {
+    emit(out, &RULE, finding(cx));
+}
+
+pub(crate) fn finding(cx: &FetchCx) -> Finding {
+    let e = cx.e;
+    let reason = match &e.dns {
+        Some(dns) if dns.host_error.is_some() => dns.host_error.clone(),
+        Some(dns) if dns.addresses.is_empty() => Some(String::new()),
+        Some(_) => None,
+        None => e
+            .error
+            .as_ref()
+            .filter(|err| err.kind == ErrorKind::Dns)
+            .map(|err| err.message.clone()),
+    }?;
+    let reason = reason.trim();
+    let why = if reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", show(reason))
+    };
+    if cx.txt_absent() {
+        return Some((
+            Severity::Info,
+            format!(
+                "`{}` has no A or AAAA record{why}, and there is no `_mta-sts` record either: the domain does not use MTA-STS",
+                cx.host
+            ),
+        ));
+    }
+    Some((
+        Severity::Error,
+        format!(
+            "`{}` has no A or AAAA record{why}: senders cannot fetch the policy, and those with none cached deliver as if the domain had no MTA-STS",
+            cx.host
+        ),
+    ))
+}
