@@ -2,7 +2,7 @@
 //! conforming sender would take from it.
 
 use crate::diagnostic::Span;
-use crate::mx::pattern::{self, MxPattern};
+use crate::mx::pattern::{self, PatternRef};
 use crate::text::{is_wsp, leading_wsp, trailing_wsp};
 use serde::Serialize;
 
@@ -144,53 +144,85 @@ pub struct PolicyDoc<'a> {
     pub utf8_error: Option<(usize, usize)>,
     /// Each field line with a registered name, in order.
     pub fields: Vec<(Key, FieldRef)>,
+    /// Each `mx` line with its value parsed once, for the many rules that look at it.
+    pub mx: Vec<(FieldRef, Result<PatternRef<'a>, pattern::PatternError>)>,
+    /// Lines ending in LF and in CRLF.
+    pub lf_lines: usize,
+    pub crlf_lines: usize,
+    empty: bool,
+    first: [Option<FieldRef>; 4],
+    odd_lines: Vec<usize>,
+    /// Offsets of bytes that break lines other than LF and CRLF: a CR not before LF, VT,
+    /// FF, and the starts of NEL, LS and PS.
+    pub breaks: Vec<usize>,
 }
 
 impl<'a> PolicyDoc<'a> {
     pub fn parse(src: &'a [u8]) -> PolicyDoc<'a> {
         let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        let mut lines = Vec::with_capacity(8);
-        let mut fields = Vec::with_capacity(6);
+        // Size the vectors once: a 64 KiB policy has thousands of lines.
+        let line_count = memchr::memchr_iter(b'\n', src).count() + 1;
+        let mut lines = Vec::with_capacity(line_count);
+        let mut fields = Vec::with_capacity(line_count);
+        let mut odd_lines = Vec::new();
+        let mut first = [None; 4];
+        let (mut lf_lines, mut crlf_lines) = (0, 0);
         let mut pos = body_start;
-        if body_start < src.len() {
-            loop {
-                let rest = &src[pos..];
-                let (content_end, term, next) = match rest.iter().position(|&b| b == b'\n') {
-                    Some(i) if i > 0 && rest[i - 1] == b'\r' => (pos + i - 1, Term::CrLf, pos + i + 1),
-                    Some(i) => (pos + i, Term::Lf, pos + i + 1),
-                    None => (src.len(), Term::Eof, src.len()),
-                };
-                let span = Span::new(pos, content_end);
-                let shape = shape_of(src, span);
-                if let Shape::Field { name, value, .. } = shape
-                    && let Some(key) = Key::from_name(&src[name.start..name.end])
-                {
-                    fields.push((
-                        key,
-                        FieldRef {
-                            line: lines.len(),
-                            name,
-                            value,
-                        },
-                    ));
-                }
-                lines.push(Line {
-                    span,
-                    term,
-                    term_span: Span::new(content_end, next),
-                    shape,
-                });
-                pos = next;
-                if term == Term::Eof || pos >= src.len() {
-                    break;
-                }
+        while pos < src.len() {
+            let rest = &src[pos..];
+            let (content_end, term, next) = match memchr::memchr(b'\n', rest) {
+                Some(i) if i > 0 && rest[i - 1] == b'\r' => (pos + i - 1, Term::CrLf, pos + i + 1),
+                Some(i) => (pos + i, Term::Lf, pos + i + 1),
+                None => (src.len(), Term::Eof, src.len()),
+            };
+            match term {
+                Term::Lf => lf_lines += 1,
+                Term::CrLf => crlf_lines += 1,
+                Term::Eof => {}
             }
+            let span = Span::new(pos, content_end);
+            let shape = shape_of(src, span);
+            let mut normal = false;
+            if let Shape::Field { name, value, colon } = shape
+                && let Some(key) = Key::from_name(&src[name.start..name.end])
+            {
+                let field = FieldRef {
+                    line: lines.len(),
+                    name,
+                    value,
+                };
+                fields.push((key, field));
+                first[key as usize].get_or_insert(field);
+                // A registered field, written plainly: no line rule has anything to say.
+                normal = name.start == span.start && name.end == colon;
+            }
+            if !normal {
+                odd_lines.push(lines.len());
+            }
+            lines.push(Line {
+                span,
+                term,
+                term_span: Span::new(content_end, next),
+                shape,
+            });
+            pos = next;
         }
         let body = &src[body_start..];
-        let _first = body.iter().position(|b| !b.is_ascii_whitespace());
         // Early drafts served JSON; a body that opens with `{` is that format.
         let legacy_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let mx = fields
+            .iter()
+            .filter(|(k, _)| *k == Key::Mx)
+            .map(|(_, f)| (*f, pattern::parse_ref(&src[f.value.start..f.value.end])))
+            .collect();
         PolicyDoc {
+            mx,
+            lf_lines,
+            crlf_lines,
+            empty: body.iter().all(u8::is_ascii_whitespace),
+            first,
+            odd_lines,
+            breaks: odd_breaks(src, body_start),
             src,
             body_start,
             lines,
@@ -200,9 +232,15 @@ impl<'a> PolicyDoc<'a> {
         }
     }
 
+    /// Lines that are not a plainly written registered field (blank, indented, comments,
+    /// unknown or malformed names): the only lines the line rules need to look at.
+    pub fn odd_lines(&self) -> impl Iterator<Item = (usize, &Line)> + '_ {
+        self.odd_lines.iter().map(|&i| (i, &self.lines[i]))
+    }
+
     /// Nothing but whitespace after the BOM.
     pub fn is_empty(&self) -> bool {
-        self.src[self.body_start..].iter().all(u8::is_ascii_whitespace)
+        self.empty
     }
 
     /// Whether line-level rules apply: not for an empty file or a JSON body, which get
@@ -217,7 +255,7 @@ impl<'a> PolicyDoc<'a> {
 
     /// The first line with this registered name (the one a sender uses).
     pub fn first(&self, key: Key) -> Option<FieldRef> {
-        self.fields.iter().find(|(k, _)| *k == key).map(|(_, f)| *f)
+        self.first[key as usize]
     }
 
     /// Every line with this registered name.
@@ -236,16 +274,18 @@ impl<'a> PolicyDoc<'a> {
     }
 
     /// Every `mx` line whose value is a valid pattern, with the pattern.
-    pub fn mx_patterns(&self) -> impl Iterator<Item = (FieldRef, MxPattern)> + '_ {
-        self.all(Key::Mx)
-            .filter_map(|f| pattern::parse(self.bytes(f.value)).ok().map(|p| (f, p)))
+    pub fn mx_patterns(&self) -> impl Iterator<Item = (FieldRef, PatternRef<'a>)> + '_ {
+        self.mx.iter().filter_map(|(f, p)| p.as_ref().ok().map(|p| (*f, *p)))
+    }
+
+    /// Every `mx` line with the parse result of its value.
+    pub fn mx_lines(&self) -> impl Iterator<Item = (FieldRef, Result<&PatternRef<'a>, &pattern::PatternError>)> + '_ {
+        self.mx.iter().map(|(f, p)| (*f, p.as_ref()))
     }
 
     /// The line terminator the file mostly uses, for fixes that insert lines.
     pub fn newline(&self) -> &'static str {
-        let crlf = self.lines.iter().filter(|l| l.term == Term::CrLf).count();
-        let lf = self.lines.iter().filter(|l| l.term == Term::Lf).count();
-        if lf > crlf { "\n" } else { "\r\n" }
+        if self.lf_lines > self.crlf_lines { "\n" } else { "\r\n" }
     }
 
     /// The policy a sender would use, assuming the file is valid.
@@ -254,9 +294,34 @@ impl<'a> PolicyDoc<'a> {
             version: String::from_utf8_lossy(self.bytes(self.first(Key::Version)?.value)).into_owned(),
             mode: self.mode()?,
             max_age: self.max_age()?,
-            mx: self.mx_patterns().map(|(_, p)| p.to_string()).collect(),
+            mx: self.mx_patterns().map(|(_, p)| p.text()).collect(),
         })
     }
+}
+
+/// Offsets of line-breaking bytes other than LF and CRLF (see [`PolicyDoc::breaks`]).
+fn odd_breaks(src: &[u8], from: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let body = &src[from..];
+    for i in memchr::memchr3_iter(b'\r', 0x0B, 0x0C, body) {
+        if !(body[i] == b'\r' && body.get(i + 1) == Some(&b'\n')) {
+            out.push(from + i);
+        }
+    }
+    if !body.is_ascii() {
+        for i in memchr::memchr2_iter(0xC2, 0xE2, body) {
+            let next = &body[i + 1..];
+            let hit = match body[i] {
+                0xC2 => next.first() == Some(&0x85),
+                _ => next.first() == Some(&0x80) && matches!(next.get(1), Some(0xA8) | Some(0xA9)),
+            };
+            if hit {
+                out.push(from + i);
+            }
+        }
+        out.sort_unstable();
+    }
+    out
 }
 
 /// `1*10 DIGIT`; the RFC's cap is checked separately.

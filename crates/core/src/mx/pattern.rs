@@ -45,6 +45,18 @@ pub enum PatternError {
 }
 
 impl MxPattern {
+    /// The pattern as written (`*.example.com`).
+    pub fn text(&self) -> String {
+        if self.wildcard {
+            let mut s = String::with_capacity(self.domain.len() + 2);
+            s.push_str("*.");
+            s.push_str(&self.domain);
+            s
+        } else {
+            self.domain.clone()
+        }
+    }
+
     /// The pattern in lower case, for comparisons.
     pub fn key(&self) -> String {
         self.to_string().to_ascii_lowercase()
@@ -52,12 +64,72 @@ impl MxPattern {
 
     /// Whether `other` (a literal) is covered by this wildcard.
     pub fn covers(&self, other: &MxPattern) -> bool {
-        self.wildcard && !other.wildcard && super::matches(self, &other.domain.to_ascii_lowercase())
+        PatternRef::from(self).covers(other.into())
+    }
+}
+
+/// A valid pattern borrowed from the text it was parsed from (no allocation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatternRef<'a> {
+    pub wildcard: bool,
+    pub domain: &'a str,
+}
+
+impl<'a> From<&'a MxPattern> for PatternRef<'a> {
+    fn from(p: &'a MxPattern) -> Self {
+        PatternRef {
+            wildcard: p.wildcard,
+            domain: &p.domain,
+        }
+    }
+}
+
+impl<'a> From<&PatternRef<'a>> for PatternRef<'a> {
+    fn from(p: &PatternRef<'a>) -> Self {
+        *p
+    }
+}
+
+impl fmt::Display for PatternRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.wildcard {
+            f.write_str("*.")?;
+        }
+        f.write_str(self.domain)
+    }
+}
+
+impl PatternRef<'_> {
+    pub fn to_owned(self) -> MxPattern {
+        MxPattern {
+            wildcard: self.wildcard,
+            domain: self.domain.to_owned(),
+        }
+    }
+
+    /// The pattern as written (`*.example.com`).
+    pub fn text(self) -> String {
+        let mut s = String::with_capacity(self.domain.len() + 2);
+        if self.wildcard {
+            s.push_str("*.");
+        }
+        s.push_str(self.domain);
+        s
+    }
+
+    /// Whether `other` (a literal) is covered by this wildcard.
+    pub fn covers(self, other: PatternRef<'_>) -> bool {
+        self.wildcard && !other.wildcard && super::matches(self, other.domain)
     }
 }
 
 /// Parse one pattern.
 pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
+    parse_ref(value).map(PatternRef::to_owned)
+}
+
+/// Parse one pattern without allocating for a valid one.
+pub fn parse_ref(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
     if value.is_empty() {
         return Err(PatternError::Empty);
     }
@@ -86,14 +158,27 @@ pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
         return Err(PatternError::TrailingDot);
     }
     check_domain(domain, base)?;
-    Ok(MxPattern {
-        wildcard,
-        // ASCII checked above.
-        domain: String::from_utf8_lossy(domain).into_owned(),
-    })
+    // ASCII, checked above.
+    let domain = std::str::from_utf8(domain).map_err(|_| PatternError::Syntax {
+        at: base,
+        why: "not ASCII",
+    })?;
+    Ok(PatternRef { wildcard, domain })
 }
 
 /// RFC 5321 `Domain`, plus the DNS length limits.
+/// Letters, digits and `-`.
+static LDH: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'-';
+        i += 1;
+    }
+    t
+};
+
 fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
     if domain.is_empty() {
         return Err(PatternError::Syntax {
@@ -101,58 +186,67 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
             why: "nothing follows `*.`",
         });
     }
+    // One pass over the bytes; a label is judged when its `.` (or the end) is reached.
     let mut start = 0;
     let mut long_label = None;
-    for label in domain.split(|&b| b == b'.') {
+    for i in 0..=domain.len() {
+        let b = domain.get(i).copied().unwrap_or(b'.');
+        if b != b'.' {
+            if !LDH[usize::from(b)] {
+                let why = match b {
+                    b'_' => "`_` is not allowed in a host name",
+                    b' ' | b'\t' => "a pattern cannot contain spaces",
+                    b',' | b';' => "one `mx` line holds one pattern",
+                    b'/' | b':' => "a pattern is a host name, not a URL, port or IP address",
+                    _ => "only letters, digits, `-` and `.` are allowed",
+                };
+                return Err(PatternError::Syntax { at: base + i, why });
+            }
+            continue;
+        }
+        let label = &domain[start..i];
         let at = base + start;
-        if label.is_empty() {
-            let why = if start == 0 {
-                "the name starts with `.`"
-            } else if start == domain.len() {
-                "the name ends with `.`"
-            } else {
-                "the name has an empty label (`..`)"
-            };
-            return Err(PatternError::Syntax { at, why });
-        }
-        if let Some(i) = label.iter().position(|&b| !(b.is_ascii_alphanumeric() || b == b'-')) {
-            let why = match label[i] {
-                b'_' => "`_` is not allowed in a host name",
-                b' ' | b'\t' => "a pattern cannot contain spaces",
-                b',' | b';' => "one `mx` line holds one pattern",
-                b'/' | b':' => "a pattern is a host name, not a URL, port or IP address",
-                _ => "only letters, digits, `-` and `.` are allowed",
-            };
-            return Err(PatternError::Syntax { at: at + i, why });
-        }
-        if label[0] == b'-' {
-            return Err(PatternError::Syntax {
-                at,
-                why: "a label cannot start with `-`",
-            });
-        }
-        if label[label.len() - 1] == b'-' {
-            return Err(PatternError::Syntax {
-                at: at + label.len() - 1,
-                why: "a label cannot end with `-`",
-            });
-        }
-        if label.len() > 4 && label[..4].eq_ignore_ascii_case(b"xn--") {
-            let ok = std::str::from_utf8(&label[4..])
-                .ok()
-                .and_then(idna::punycode::decode_to_string)
-                .is_some();
-            if !ok {
+        match label {
+            [] => {
+                let why = if start == 0 {
+                    "the name starts with `.`"
+                } else if start == domain.len() {
+                    "the name ends with `.`"
+                } else {
+                    "the name has an empty label (`..`)"
+                };
+                return Err(PatternError::Syntax { at, why });
+            }
+            [b'-', ..] => {
                 return Err(PatternError::Syntax {
                     at,
-                    why: "an `xn--` label that is not valid Punycode",
+                    why: "a label cannot start with `-`",
                 });
             }
+            [.., b'-'] => {
+                return Err(PatternError::Syntax {
+                    at: at + label.len() - 1,
+                    why: "a label cannot end with `-`",
+                });
+            }
+            [x, n, b'-', b'-', rest @ ..] if x.eq_ignore_ascii_case(&b'x') && n.eq_ignore_ascii_case(&b'n') => {
+                let ok = std::str::from_utf8(rest)
+                    .ok()
+                    .and_then(idna::punycode::decode_to_string)
+                    .is_some();
+                if !ok {
+                    return Err(PatternError::Syntax {
+                        at,
+                        why: "an `xn--` label that is not valid Punycode",
+                    });
+                }
+            }
+            _ => {}
         }
         if label.len() > 63 && long_label.is_none() {
             long_label = Some((at, label.len()));
         }
-        start += label.len() + 1;
+        start = i + 1;
     }
     if long_label.is_some() || domain.len() + base > 253 {
         return Err(PatternError::Length {
@@ -164,8 +258,10 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
 }
 
 /// Whether a valid pattern's domain looks like an IPv4 address.
-pub fn looks_numeric(p: &MxPattern) -> bool {
+pub fn looks_numeric<'p>(p: impl Into<PatternRef<'p>>) -> bool {
+    let p = p.into();
     !p.wildcard
+        && p.domain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && p.domain.split('.').count() == 4
-        && p.domain.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        && p.domain.split('.').all(|l| !l.is_empty())
 }

@@ -2,7 +2,7 @@
 
 use crate::diagnostic::{Severity, Span};
 use crate::mta_sts::policy::{FieldRef, Key, Mode, PolicyDoc};
-use crate::mx::MxPattern;
+use crate::mx::PatternRef;
 
 crate::rules::rule_group!(RULES, check_all, MxCx<'_>;
     mx_not_covered, none_covered, pattern_unused, wildcard_apex, wildcard_depth, null_mx, no_mx,
@@ -36,7 +36,7 @@ pub struct MxCx<'a> {
     pub hosts: &'a [MxHost],
 }
 
-impl MxCx<'_> {
+impl<'a> MxCx<'a> {
     /// Error in enforce, warning in testing, nothing in none or when the mode is unknown.
     pub fn severity(&self) -> Option<Severity> {
         match self.doc.mode()? {
@@ -46,7 +46,7 @@ impl MxCx<'_> {
         }
     }
 
-    pub fn patterns(&self) -> Vec<(FieldRef, MxPattern)> {
+    pub fn patterns(&self) -> Vec<(FieldRef, PatternRef<'a>)> {
         self.doc.mx_patterns().collect()
     }
 

@@ -8,7 +8,7 @@ pub fn check(cx: &MxCx, out: &mut Sink) {
         return;
     }
     for (f, p) in cx.patterns() {
-        if !cx.hosts.iter().filter_map(|h| h.normalized.as_deref()).any(|h| crate::mx::matches(&p, h)) {
+        if !cx.hosts.iter().filter_map(|h| h.normalized.as_deref()).any(|h| crate::mx::matches(p, h)) {
             out.report(&RULE, f.value, format!("mx `{p}` matches none of the MX hosts; remove it if that host is gone"));
         }
     }

@@ -7,7 +7,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for (i, line) in doc.lines.iter().enumerate() {
+    for (i, line) in doc.odd_lines() {
         if line.span.is_empty() {
             let whole = Span::new(line.span.start, line.term_span.end);
             out.report_fix(

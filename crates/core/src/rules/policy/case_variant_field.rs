@@ -8,7 +8,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for line in &doc.lines {
+    for (_, line) in doc.odd_lines() {
         let Shape::Field { name, .. } = line.shape else { continue };
         let Some(key) = Key::case_variant(doc.bytes(name)) else { continue };
         let message = format!(
@@ -16,7 +16,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             show(doc.bytes(name)),
             key.name()
         );
-        if doc.first(key).is_none() && doc.lines.iter().filter(|l| matches!(l.shape, Shape::Field { name, .. } if Key::case_variant(doc.bytes(name)) == Some(key))).count() == 1 || (key == Key::Mx && doc.first(key).is_none()) {
+        if doc.first(key).is_none() && doc.odd_lines().filter(|(_, l)| matches!(l.shape, Shape::Field { name, .. } if Key::case_variant(doc.bytes(name)) == Some(key))).count() == 1 || (key == Key::Mx && doc.first(key).is_none()) {
             out.report_fix(&RULE, name, message, Fix::one(format!("write `{}`", key.name()), Edit::replace(name, key.name())));
         } else {
             out.report(&RULE, name, message);

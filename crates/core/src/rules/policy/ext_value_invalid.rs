@@ -8,7 +8,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for line in &doc.lines {
+    for (_, line) in doc.odd_lines() {
         let Shape::Field { name, colon, value } = line.shape else { continue };
         let text = doc.bytes(name);
         if !is_ext_name(text) || Key::from_name(text).is_some() || name.end < colon {

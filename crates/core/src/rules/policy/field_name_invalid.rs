@@ -8,7 +8,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for line in &doc.lines {
+    for (_, line) in doc.odd_lines() {
         if let Shape::Field { name, colon, .. } = line.shape {
             let text = doc.bytes(name);
             if name.is_empty() || name.end < colon || is_ext_name(text) {

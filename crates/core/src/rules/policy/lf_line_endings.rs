@@ -7,8 +7,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    let lf = doc.lines.iter().filter(|l| l.term == Term::Lf).count();
-    let crlf = doc.lines.iter().filter(|l| l.term == Term::CrLf).count();
+    let lf = doc.lf_lines;
+    let crlf = doc.crlf_lines;
     if lf > 0 && crlf == 0 {
         let first = doc.lines.iter().find(|l| l.term == Term::Lf).map_or(Span::at(0), |l| l.term_span);
         out.report(

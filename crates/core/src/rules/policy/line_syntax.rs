@@ -8,7 +8,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for (i, line) in doc.lines.iter().enumerate() {
+    for (i, line) in doc.odd_lines() {
         let bytes = doc.bytes(line.span);
         match line.shape {
             Shape::NoColon | Shape::Comment => {

@@ -7,8 +7,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    let lf = doc.lines.iter().filter(|l| l.term == Term::Lf).count();
-    let crlf = doc.lines.iter().filter(|l| l.term == Term::CrLf).count();
+    let lf = doc.lf_lines;
+    let crlf = doc.crlf_lines;
     if lf > 0 && crlf > 0 {
         let minority = if lf < crlf { Term::Lf } else { Term::CrLf };
         if let Some((i, l)) = doc.lines.iter().enumerate().find(|(_, l)| l.term == minority) {

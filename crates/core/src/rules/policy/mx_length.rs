@@ -1,14 +1,14 @@
 use crate::diagnostic::{Sink, Span};
 use crate::mta_sts::policy::*;
-use crate::mx::pattern::{self, PatternError};
+use crate::mx::pattern::PatternError;
 use crate::text::show;
 
 crate::rules::rule!("POLICY-MX-LENGTH", Error, "RFC 1035 §2.3.4", Policy, "mx_length.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for f in doc.all(Key::Mx) {
+    for (f, parsed) in doc.mx_lines() {
         let v = doc.bytes(f.value);
-        if let Err(PatternError::Length { label, total }) = pattern::parse(v) {
+        if let Err(&PatternError::Length { label, total }) = parsed {
             match label {
                 Some((at, len)) => {
                     let at = f.value.start + at;

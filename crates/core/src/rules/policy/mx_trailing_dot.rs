@@ -1,14 +1,14 @@
 use crate::diagnostic::{Edit, Fix, Sink, Span};
 use crate::mta_sts::policy::*;
-use crate::mx::pattern::{self, PatternError};
+use crate::mx::pattern::PatternError;
 use crate::text::show;
 
 crate::rules::rule!("POLICY-MX-TRAILING-DOT", Error, "RFC 5321 §4.1.2", Policy, "mx_trailing_dot.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for f in doc.all(Key::Mx) {
+    for (f, parsed) in doc.mx_lines() {
         let v = doc.bytes(f.value);
-        if pattern::parse(v) == Err(PatternError::TrailingDot) {
+        if parsed == Err(&PatternError::TrailingDot) {
             let dot = Span::new(f.value.end - 1, f.value.end);
             out.report_fix(
                 &RULE,

@@ -1,14 +1,14 @@
 use crate::diagnostic::{Edit, Fix, Sink};
 use crate::mta_sts::policy::*;
-use crate::mx::pattern::{self, PatternError};
+use crate::mx::pattern::PatternError;
 use crate::text::show;
 
 crate::rules::rule!("POLICY-MX-ULABEL", Error, "RFC 8461 §3.2", Policy, "mx_ulabel.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for f in doc.all(Key::Mx) {
+    for (f, parsed) in doc.mx_lines() {
         let v = doc.bytes(f.value);
-        if let Err(PatternError::ULabel { a_label }) = pattern::parse(v) {
+        if let Err(PatternError::ULabel { a_label }) = parsed {
             let message = if a_label.is_some() {
                 format!("mx `{}` has non-ASCII characters; patterns must use the Punycode A-label form", show(v))
             } else {

@@ -1,14 +1,14 @@
 use crate::diagnostic::{Sink, Span};
 use crate::mta_sts::policy::*;
-use crate::mx::pattern::{self, PatternError};
+use crate::mx::pattern::PatternError;
 use crate::text::show;
 
 crate::rules::rule!("POLICY-MX-WILDCARD-INVALID", Error, "RFC 8461 §3.2, §4.1", Policy, "mx_wildcard_invalid.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for f in doc.all(Key::Mx) {
+    for (f, parsed) in doc.mx_lines() {
         let v = doc.bytes(f.value);
-        if let Err(PatternError::Wildcard { at }) = pattern::parse(v) {
+        if let Err(&PatternError::Wildcard { at }) = parsed {
             let at = f.value.start + at;
             out.report(
                 &RULE,

@@ -9,7 +9,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    for line in &doc.lines {
+    for (_, line) in doc.odd_lines() {
         let Shape::Field { name, colon, .. } = line.shape else { continue };
         let text = doc.bytes(name);
         if !is_ext_name(text) || name.end < colon || Key::from_name(text).is_some() || Key::case_variant(text).is_some() {
@@ -18,9 +18,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         // Rename only when that is certain: the field is missing and (but for `mx`, which
         // repeats) this is the one line that could be it.
         let lookalikes = |key| {
-            doc.lines
-                .iter()
-                .filter(|l| matches!(l.shape, Shape::Field { name, .. } if likely_meant(doc.bytes(name)) == Some(key) && Key::case_variant(doc.bytes(name)).is_none()))
+            doc.odd_lines()
+                .filter(|(_, l)| matches!(l.shape, Shape::Field { name, .. } if likely_meant(doc.bytes(name)) == Some(key) && Key::case_variant(doc.bytes(name)).is_none()))
                 .count()
         };
         match likely_meant(text) {
