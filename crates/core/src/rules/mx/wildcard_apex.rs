@@ -10,7 +10,7 @@ pub fn check(cx: &MxCx, out: &mut Sink) {
         if !p.wildcard {
             continue;
         }
-        for host in cx.hosts.iter().filter(|h| h.normalized.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(&p.domain) && !covered(n))) {
+        for host in cx.hosts.iter().filter(|h| h.normalized.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(p.domain) && !covered(n))) {
             out.report(&RULE, f.value, format!("MX host `{}` is not matched by `{p}`: `*.` needs exactly one label in front", host.name));
         }
     }

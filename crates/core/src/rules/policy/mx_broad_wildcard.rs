@@ -5,7 +5,7 @@ crate::rules::rule!("POLICY-MX-BROAD-WILDCARD", Warning, "RFC 8461 §10.4", Poli
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     for (f, p) in doc.mx_patterns() {
-        if p.wildcard && crate::mx::public_suffix::is_public_suffix(&p.domain) {
+        if p.wildcard && crate::mx::public_suffix::is_public_suffix(p.domain) {
             out.report(
                 &RULE,
                 f.value,
