@@ -780,7 +780,7 @@ fn name(min_labels: usize) -> impl Strategy<Value = Name> {
             }
             parts.push(tld);
             let plain = parts.join(".");
-            let normal = idna::domain_to_ascii(&plain).expect("valid test name");
+            let normal = mtasts_core::mx::to_a_labels(&plain).expect("valid test name");
             let mut typed = if upper { plain.to_uppercase() } else { plain };
             if dot {
                 typed.push('.');

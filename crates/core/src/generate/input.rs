@@ -230,7 +230,7 @@ fn to_a_labels(raw: &str) -> Result<String, String> {
     if lower.is_ascii() && !has_xn {
         return Ok(lower);
     }
-    match idna::domain_to_ascii(name) {
+    match crate::mx::to_a_labels(name).ok_or(()) {
         Ok(ascii) => Ok(ascii),
         Err(_) if lower.is_ascii() => Err("an `xn--` label is not valid Punycode".to_string()),
         Err(_) => Err("it is not a valid internationalized domain name (IDNA)".to_string()),
@@ -438,7 +438,8 @@ fn normalize_rua(raw: &str) -> Result<String, String> {
     if !local.is_ascii() {
         return Err("the local part has non-ASCII characters; percent-encode them or use another address".into());
     }
-    let domain = idna::domain_to_ascii(domain).map_err(|_| "the mail domain is not a valid IDNA name".to_string())?;
+    let domain =
+        crate::mx::to_a_labels(domain).ok_or_else(|| "the mail domain is not a valid IDNA name".to_string())?;
     Ok(match query {
         Some(q) => format!("mailto:{local}@{domain}?{q}"),
         None => format!("mailto:{local}@{domain}"),

@@ -13,11 +13,7 @@ pub fn normalize_host(host: &str) -> Option<String> {
     if host.is_empty() || host.ends_with('.') {
         return None;
     }
-    let ascii = if host.is_ascii() {
-        host.to_ascii_lowercase()
-    } else {
-        idna::domain_to_ascii(host).ok()?
-    };
+    let ascii = to_a_labels(host)?;
     let bad_label = |l: &str| {
         l.is_empty() || l.len() > 63 || !l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     };
@@ -25,6 +21,35 @@ pub fn normalize_host(host: &str) -> Option<String> {
         return None;
     }
     Some(ascii)
+}
+
+/// A domain name in lower-case A-label form: ASCII labels are lower-cased, other labels
+/// lower-cased and Punycode-encoded (`møx.example` → `xn--mx-lka.example`). This is the
+/// common core of UTS #46 (full IDNA mapping and normalization tables would cost the web
+/// page more than its whole rule set); the ideographic full stops count as dots. `None`
+/// when a label holds something that cannot be in a host name.
+pub fn to_a_labels(name: &str) -> Option<String> {
+    if name.is_ascii() {
+        return Some(name.to_ascii_lowercase());
+    }
+    let name = name.replace(['\u{3002}', '\u{ff0e}', '\u{ff61}'], ".");
+    let mut out = String::with_capacity(name.len() + 8);
+    for (i, label) in name.split('.').enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if label.is_ascii() {
+            out.push_str(&label.to_ascii_lowercase());
+            continue;
+        }
+        let lower = label.to_lowercase();
+        if !lower.chars().all(|c| c.is_alphanumeric() || c == '-') {
+            return None;
+        }
+        out.push_str("xn--");
+        out.push_str(&idna::punycode::encode_str(&lower)?);
+    }
+    Some(out)
 }
 
 /// Whether a normalized host matches a pattern: a literal pattern must be equal, and

@@ -136,7 +136,7 @@ pub fn parse_ref(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
     if !value.is_ascii() {
         let a_label = std::str::from_utf8(value)
             .ok()
-            .and_then(|s| idna::domain_to_ascii_strict(s).ok())
+            .and_then(super::to_a_labels)
             .filter(|a| parse(a.as_bytes()).is_ok());
         return Err(PatternError::ULabel { a_label });
     }

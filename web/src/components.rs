@@ -1,0 +1,18 @@
+//! One component per file.
+
+pub mod app;
+pub mod coming_soon;
+pub mod copy_button;
+pub mod copy_link;
+pub mod diagnostic_list;
+pub mod editor;
+pub mod generate_view;
+pub mod lint_view;
+pub mod list_field;
+pub mod nav;
+pub mod output_block;
+pub mod permalink_banner;
+pub mod rule_doc;
+pub mod rules_view;
+pub mod select;
+pub mod summary_card;
