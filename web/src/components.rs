@@ -12,6 +12,7 @@ pub mod list_field;
 pub mod nav;
 pub mod output_block;
 pub mod permalink_banner;
+pub mod reports_view;
 pub mod rule_doc;
 pub mod rules_view;
 pub mod select;

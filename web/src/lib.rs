@@ -7,6 +7,7 @@ pub mod components;
 pub mod editor_text;
 pub mod markdown;
 pub mod permalink;
+pub mod report_worker;
 pub mod route;
 pub mod state;
 

@@ -35,6 +35,7 @@ pub struct State {
     pub unknown_rule: Option<String>,
     pub lint: LintState,
     pub generate: GenerateState,
+    pub reports: ReportsState,
     /// Why the address could not be opened; the view below it is empty.
     pub permalink_error: Option<String>,
     /// The full link shown after "Copy link", until the view changes.
@@ -86,6 +87,30 @@ impl PartialEq for LintResult {
     fn eq(&self, other: &LintResult) -> bool {
         self.version == other.version && self.kind == other.kind
     }
+}
+
+/// The Reports view. The report reader (a Web Worker with its own WebAssembly) reads the
+/// files, renders the results and encodes the permalink; the page keeps what it answered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ReportsState {
+    /// The results as the reader rendered them (text from reports is escaped there).
+    pub html: Option<Rc<str>>,
+    /// The permalink payload of the summary shown (`None`: nothing worth a link).
+    pub payload: Option<String>,
+    /// A link's payload the reader has yet to show.
+    pub pending_link: Option<String>,
+    /// The summary came from a link: a shared snapshot, not the user's files.
+    pub shared: bool,
+    /// Files being read.
+    pub reading: Option<u32>,
+    /// Files read last time and how long it took, from handing them over to the results.
+    pub read: Option<(u32, u32)>,
+    /// Why the reader failed (it could not start or stopped).
+    pub failure: Option<String>,
+    /// The sort button last clicked (`data-sort`), focused again after the redraw.
+    pub sorted: Option<String>,
+    /// Bumps on every new answer.
+    pub version: u64,
 }
 
 /// The Generate form and what it produced.
@@ -183,6 +208,21 @@ pub enum Action {
     },
     /// A form change; `now` is Unix seconds, the id's time if the policy text changes.
     Generate(FormEdit, u64),
+    /// The report reader took `n` files.
+    ReportsReading(u32),
+    /// The report reader answered: the results and their permalink payload;
+    /// `elapsed_ms` since the files were handed over (when it read files).
+    ReportsShown {
+        html: Rc<str>,
+        payload: Option<String>,
+        elapsed_ms: u32,
+    },
+    /// The report reader failed.
+    ReportsFailed(String),
+    /// The link's summary could not be read.
+    ReportsLinkFailed(String),
+    /// A table heading was clicked (its `data-sort`).
+    ReportsSort(String),
     /// Show the link "Copy link" made.
     ShowLink(String),
     DismissPermalinkError,
@@ -196,6 +236,7 @@ impl Default for State {
             unknown_rule: None,
             lint: LintState::default(),
             generate: GenerateState::new(GenerateForm::default(), 0),
+            reports: ReportsState::default(),
             permalink_error: None,
             shown_link: None,
             navigations: 0,
@@ -218,7 +259,12 @@ impl State {
             View::Lint => Some(permalink::encode(&self.lint.to_link())?),
             View::Generate => Some(permalink::encode(&self.generate.form.to_link())?),
             View::Rules => self.rule.clone().or_else(|| self.unknown_rule.clone()),
-            View::Check | View::Reports => None,
+            View::Reports => self
+                .reports
+                .payload
+                .clone()
+                .or_else(|| self.reports.pending_link.clone()),
+            View::Check => None,
         };
         Ok(Route::new(self.view, arg).to_fragment())
     }
@@ -231,6 +277,7 @@ impl State {
             selected: self.lint.selected,
             form: self.generate.form.clone(),
             rule: self.rule.clone(),
+            reports: self.reports.version,
             navigations: self.navigations,
         }
     }
@@ -263,6 +310,17 @@ impl State {
                     self.generate = GenerateState::new(GenerateForm::default(), now);
                 }
             },
+            (View::Reports, Some(payload)) => {
+                let r = &self.reports;
+                if r.payload.as_ref() != Some(&payload) && r.pending_link.as_ref() != Some(&payload) {
+                    self.reports = ReportsState {
+                        pending_link: Some(payload),
+                        shared: true,
+                        version: r.version + 1,
+                        ..ReportsState::default()
+                    };
+                }
+            }
             (View::Rules, code) => {
                 let found = code.as_deref().and_then(mtasts_core::rules::by_code);
                 self.rule = found.map(|r| r.code.to_string());
@@ -281,6 +339,7 @@ pub struct LinkKey {
     selected: Option<usize>,
     form: GenerateForm,
     rule: Option<String>,
+    reports: u64,
     navigations: u64,
 }
 
@@ -350,6 +409,39 @@ impl State {
                 self.lint.load(text);
             }
             Action::Generate(edit, now) => self.generate.edit(edit, now),
+            Action::ReportsReading(n) => {
+                self.reports.reading = Some(n);
+                self.reports.failure = None;
+            }
+            Action::ReportsShown {
+                html,
+                payload,
+                elapsed_ms,
+            } => {
+                let r = &mut self.reports;
+                if let Some(files) = r.reading.take() {
+                    r.shared = false;
+                    r.read = Some((files, elapsed_ms));
+                    r.sorted = None;
+                }
+                r.html = Some(html);
+                r.payload = payload;
+                r.pending_link = None;
+                r.failure = None;
+                r.version += 1;
+            }
+            Action::ReportsFailed(why) => {
+                self.reports.reading = None;
+                self.reports.failure = Some(why);
+            }
+            Action::ReportsLinkFailed(why) => {
+                self.permalink_error = Some(why);
+                self.reports = ReportsState {
+                    version: self.reports.version + 1,
+                    ..ReportsState::default()
+                };
+            }
+            Action::ReportsSort(key) => self.reports.sorted = Some(key),
             Action::ShowLink(link) => self.shown_link = Some(link),
             Action::DismissPermalinkError => self.permalink_error = None,
         }
@@ -891,6 +983,49 @@ mod tests {
         assert_eq!(state.shown_link.as_deref(), Some("x"));
         let state = reduce(state, Action::LintTyped("a".into()));
         assert_eq!(state.shown_link, None);
+    }
+
+    #[test]
+    fn reports_keep_what_the_reader_answered() {
+        let mut state = State::from_fragment("#/reports", NOW);
+        assert_eq!(state.fragment().unwrap(), "#/reports", "nothing read yet");
+        state.apply(Action::ReportsReading(60));
+        assert_eq!(state.reports.reading, Some(60));
+        state.apply(Action::ReportsShown {
+            html: "<p>60 reports</p>".into(),
+            payload: Some("abc".into()),
+            elapsed_ms: 12,
+        });
+        assert!(!state.reports.shared);
+        assert_eq!(state.reports.reading, None);
+        assert_eq!(state.reports.read, Some((60, 12)));
+        assert_eq!(state.fragment().unwrap(), "#/reports/abc");
+        // A sort redraws; the numbers stay.
+        state.apply(Action::ReportsSort("policies 0".into()));
+        state.apply(Action::ReportsShown {
+            html: "<p>sorted</p>".into(),
+            payload: Some("abc".into()),
+            elapsed_ms: 0,
+        });
+        assert_eq!(state.reports.read, Some((60, 12)));
+        assert_eq!(state.reports.sorted.as_deref(), Some("policies 0"));
+        // The same link again (Back, Forward) keeps the view; another asks the reader.
+        state.apply(Action::Navigate {
+            fragment: "#/reports/abc".into(),
+            now: NOW,
+        });
+        assert!(!state.reports.shared);
+        let opened = State::from_fragment("#/reports/xyz", NOW);
+        assert!(opened.reports.shared);
+        assert_eq!(opened.reports.pending_link.as_deref(), Some("xyz"));
+        assert_eq!(opened.fragment().unwrap(), "#/reports/xyz");
+        let mut damaged = opened.clone();
+        damaged.apply(Action::ReportsLinkFailed("This link is damaged.".into()));
+        assert!(damaged.permalink_error.is_some());
+        assert_eq!(damaged.reports.pending_link, None);
+        assert_eq!(damaged.fragment().unwrap(), "#/reports");
+        state.apply(Action::ReportsFailed("no worker".into()));
+        assert_eq!(state.reports.failure.as_deref(), Some("no worker"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::components::generate_view::GenerateView;
 use crate::components::lint_view::LintView;
 use crate::components::nav::Nav;
 use crate::components::permalink_banner::PermalinkBanner;
+use crate::components::reports_view::ReportsView;
 use crate::components::rules_view::RulesView;
 use crate::route::View;
 use crate::state::{Action, State};
@@ -101,7 +102,7 @@ pub fn app() -> Html {
             <ComingSoon view={View::Check} />
         },
         View::Reports => html! {
-            <ComingSoon view={View::Reports} />
+            <ReportsView reports={state.reports.clone()} dispatch={dispatch_cb.clone()} />
         },
     };
 

@@ -6,19 +6,13 @@ pub struct ComingSoonProps {
     pub view: View,
 }
 
-/// Placeholder pages for the views that are planned (live check, TLS-RPT reports).
+/// The placeholder page of a planned view (the live check).
 #[component(ComingSoon)]
 pub fn coming_soon(props: &ComingSoonProps) -> Html {
-    let (title, what) = match props.view {
-        View::Check => (
-            "Check a live domain",
-            "Fetch a domain's _mta-sts and _smtp._tls records, its MX hosts and its policy file, and judge them together the way a sending server does. Until then, paste the records or the policy into the linter.",
-        ),
-        _ => (
-            "Read TLS-RPT reports",
-            "Open the JSON or e-mailed TLS-RPT reports senders send you, see which deliveries failed and why, and what to fix. Until then, the command line reads them: mtasts report FILE...",
-        ),
-    };
+    let (title, what) = (
+        "Check a live domain",
+        "Fetch a domain's _mta-sts and _smtp._tls records, its MX hosts and its policy file, and judge them together the way a sending server does. Until then, paste the records or the policy into the linter.",
+    );
     html! {
         <section class="view coming-soon" data-testid={format!("view-{}", props.view.slug())} aria-labelledby="soon-title">
             <h1 id="soon-title">{ title }</h1>

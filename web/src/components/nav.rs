@@ -6,7 +6,7 @@ pub struct NavProps {
     pub current: View,
 }
 
-/// The main navigation. Check and Reports are listed already; their pages say what is coming.
+/// The main navigation. Check is listed already; its page says what is coming.
 #[component(Nav)]
 pub fn nav(props: &NavProps) -> Html {
     html! {
@@ -14,7 +14,7 @@ pub fn nav(props: &NavProps) -> Html {
             <ul>
                 { for View::ALL.into_iter().map(|view| {
                     let current = view == props.current;
-                    let soon = matches!(view, View::Check | View::Reports);
+                    let soon = view == View::Check;
                     html! {
                         <li>
                             <a
