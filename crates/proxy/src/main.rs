@@ -41,6 +41,8 @@ async fn main() -> ExitCode {
         "mtasts-proxy: serving {} on http://{addr}/ (Ctrl-C stops)",
         args.dir.display()
     );
+    let csp = mtasts_proxy::content_security_policy(&args.dir);
+    println!("mtasts-proxy: Content-Security-Policy (from index.html): {csp}");
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };

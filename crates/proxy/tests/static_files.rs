@@ -7,19 +7,28 @@ use axum::http::{Request, Response, StatusCode, header};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dist")
+/// The policy in the fixture's index.html, whitespace collapsed.
+const FIXTURE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'";
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
-async fn get(path: &str, accept_encoding: Option<&str>) -> Response<Body> {
+async fn get_from(dir: &str, path: &str, accept_encoding: Option<&str>) -> Response<Body> {
     let mut req = Request::get(path);
     if let Some(enc) = accept_encoding {
         req = req.header(header::ACCEPT_ENCODING, enc);
     }
-    mtasts_proxy::router(fixture())
+    mtasts_proxy::router(fixture(dir))
         .oneshot(req.body(Body::empty()).unwrap())
         .await
         .unwrap()
+}
+
+async fn get(path: &str, accept_encoding: Option<&str>) -> Response<Body> {
+    get_from("dist", path, accept_encoding).await
 }
 
 async fn body(resp: Response<Body>) -> Vec<u8> {
@@ -31,10 +40,7 @@ fn header<'a>(resp: &'a Response<Body>, name: &str) -> Option<&'a str> {
 }
 
 fn assert_security_headers(resp: &Response<Body>) {
-    assert_eq!(
-        header(resp, "content-security-policy"),
-        Some(mtasts_proxy::CONTENT_SECURITY_POLICY)
-    );
+    assert_eq!(header(resp, "content-security-policy"), Some(FIXTURE_CSP));
     assert_eq!(header(resp, "x-content-type-options"), Some("nosniff"));
     assert_eq!(header(resp, "referrer-policy"), Some("no-referrer"));
     assert_eq!(header(resp, "cross-origin-opener-policy"), Some("same-origin"));
@@ -91,16 +97,25 @@ async fn gzip_when_the_client_accepts_it() {
     assert_eq!(header(&get("/app.js", None).await, "content-encoding"), None);
 }
 
-/// The header and index.html's meta tag must allow exactly the same things.
+#[tokio::test]
+async fn default_policy_without_an_index_html() {
+    let resp = get_from("no-index", "/style.css", None).await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(
+        header(&resp, "content-security-policy"),
+        Some(mtasts_proxy::DEFAULT_CONTENT_SECURITY_POLICY)
+    );
+    assert_eq!(header(&resp, "x-content-type-options"), Some("nosniff"));
+    assert_eq!(get_from("no-index", "/", None).await.status(), StatusCode::NOT_FOUND);
+}
+
+/// The repository's index.html declares a policy the proxy can read (and so sends).
 #[test]
-fn csp_matches_the_meta_tag_of_index_html() {
+fn the_page_declares_a_policy() {
     let index = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../index.html");
     let html = std::fs::read_to_string(&index).unwrap_or_else(|e| panic!("{}: {e}", index.display()));
-    let at = html
-        .find("http-equiv=\"Content-Security-Policy\"")
-        .expect("index.html has a Content-Security-Policy meta tag");
-    let rest = &html[at..];
-    let start = rest.find("content=\"").expect("the meta tag has a content attribute") + "content=\"".len();
-    let len = rest[start..].find('"').unwrap();
-    assert_eq!(&rest[start..start + len], mtasts_proxy::CONTENT_SECURITY_POLICY);
+    let csp = mtasts_proxy::meta_csp(&html).expect("index.html has a Content-Security-Policy meta tag");
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
 }

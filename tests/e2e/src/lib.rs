@@ -319,6 +319,26 @@ impl Page<'_> {
         self.open_url(&self.url(fragment)).await;
     }
 
+    /// From now on, record every Content-Security-Policy violation the page reports (in
+    /// `window.__cspViolations`; a new document starts a new list).
+    pub async fn watch_csp(&self) {
+        self.js("if (!window.__cspViolations) {
+                 window.__cspViolations = [];
+                 document.addEventListener('securitypolicyviolation', e => window.__cspViolations.push(
+                     e.violatedDirective + ' blocked ' + (e.blockedURI || '(inline)') +
+                     (e.sourceFile ? ' at ' + e.sourceFile + ':' + e.lineNumber : '') +
+                     (e.sample ? ' sample: ' + e.sample : '')));
+             }
+             return true")
+            .await;
+    }
+
+    /// The violations recorded since [`Page::watch_csp`].
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let v = self.js("return window.__cspViolations || []").await;
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
     pub async fn wait_started(&self) {
         let js = "return !document.getElementById('loading') \
                   && !!document.querySelector('[data-testid^=\"view-\"]')";
