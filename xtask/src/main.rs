@@ -720,7 +720,16 @@ fn size_report(strict: bool) -> Result<()> {
             .unwrap_or(path)
             .to_string_lossy()
             .replace('\\', "/");
-        let at_start = name == "index.html" || index.contains(&format!("/{name}\""));
+        // Named in index.html (quoted or, once minified, bare): `/{name}` not followed by
+        // more of a file name.
+        let needle = format!("/{name}");
+        let named = index.match_indices(&needle).any(|(i, _)| {
+            index[i + needle.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        });
+        let at_start = name == "index.html" || named;
         for (total, counts) in [(&mut all, true), (&mut start, at_start)] {
             if counts {
                 total.0 += raw;
