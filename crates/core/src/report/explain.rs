@@ -109,11 +109,21 @@ pub fn explain(result_type: &ResultType) -> Explanation {
             None,
         ),
     };
-    Explanation { meaning, fix, rule }
+    // Only codes the registry has: MXC-CERT and MXC-STARTTLS need live probing and are not
+    // rules yet, so a page never links to a rule it cannot show.
+    Explanation {
+        meaning,
+        fix,
+        rule: rule.filter(|c| crate::rules::by_code(c).is_some()),
+    }
 }
 
 /// The rule code a `failure-reason-code` points to, more precise than the result type's.
 pub fn explain_reason(result_type: &ResultType, reason: &str) -> Option<&'static str> {
+    reason_rule(result_type, reason).filter(|c| crate::rules::by_code(c).is_some())
+}
+
+fn reason_rule(result_type: &ResultType, reason: &str) -> Option<&'static str> {
     let r = reason.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| r.contains(w));
     let fetch = matches!(
