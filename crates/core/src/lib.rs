@@ -4,6 +4,7 @@
 //! rule registry ([`rules`]), carries a byte span, line and column, and where the right
 //! edit is certain, a [`Fix`].
 
+pub mod base64;
 pub mod diagnostic;
 pub mod fetch;
 pub mod generate;

@@ -2,9 +2,10 @@
 //! evidence and stays quiet on a healthy fetch; Content-Type edge cases; the body flows
 //! into the policy lint; the evidence JSON round-trips.
 
+use mtasts_core::base64;
 use mtasts_core::fetch::{
     Address, Certificate, Dns, ErrorKind, Family, FetchError, FetchEvidence, FetchReport, Headers, Http, Snapshot,
-    Timings, base64, judge_fetch, policy_host, policy_url, sha256::sha256_hex,
+    Timings, judge_fetch, policy_host, policy_url, sha256::sha256_hex,
 };
 use mtasts_core::rules::fetch::cert_name_mismatch::san_matches;
 use mtasts_core::{Severity, rules};

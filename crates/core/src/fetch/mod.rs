@@ -71,7 +71,6 @@
 //! [`FetchEvidence::body_bytes`] reads it back. Record at most the first 64 KiB (plus one
 //! byte, so that an oversized body is visible) and set `body_truncated` when more came.
 
-pub mod base64;
 pub mod media_type;
 pub mod sha256;
 pub mod time;
@@ -279,7 +278,7 @@ impl FetchEvidence {
             }
             Err(_) => {
                 self.body = None;
-                self.body_base64 = Some(base64::encode(bytes));
+                self.body_base64 = Some(crate::base64::encode(bytes));
             }
         }
     }
@@ -287,7 +286,7 @@ impl FetchEvidence {
     /// The recorded body bytes (`body_base64` wins; `None` if it is not valid base64).
     pub fn body_bytes(&self) -> Option<Vec<u8>> {
         match (&self.body_base64, &self.body) {
-            (Some(b64), _) => base64::decode(b64),
+            (Some(b64), _) => crate::base64::decode(b64),
             (None, Some(text)) => Some(text.as_bytes().to_vec()),
             (None, None) => None,
         }

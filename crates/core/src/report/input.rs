@@ -271,7 +271,7 @@ impl Cx {
             },
             Format::Json => self.json(bytes, at),
             Format::Mail => self.mail(bytes, at, depth),
-            Format::Base64 => match base64_decode(bytes) {
+            Format::Base64 => match crate::base64::decode_bytes(bytes) {
                 Some(inner) => {
                     let inner_name = name
                         .strip_suffix(".b64")
@@ -497,7 +497,8 @@ fn looks_like_base64(text: &[u8]) -> bool {
         && text
             .iter()
             .all(|&b| b.is_ascii_alphanumeric() || b"+/=-_\r\n\t ".contains(&b))
-        && base64_decode(text).is_some_and(|d| d.starts_with(&[0x1f, 0x8b]) || d.trim_ascii_start().starts_with(b"{"))
+        && crate::base64::decode_bytes(text)
+            .is_some_and(|d| d.starts_with(&[0x1f, 0x8b]) || d.trim_ascii_start().starts_with(b"{"))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
@@ -558,54 +559,20 @@ fn split_mbox(bytes: &[u8]) -> Vec<&[u8]> {
         .collect()
 }
 
-/// Standard or URL-safe base64, padding optional, white space ignored.
-fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    let mut padding = false;
-    for &b in text {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => {
-                padding = true;
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        if padding {
-            return None;
-        }
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn base64_round() {
-        assert_eq!(base64_decode(b"aGVsbG8=").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(base64_decode(b"aGVs\nbG8").as_deref(), Some(&b"hello"[..]));
-        assert_eq!(base64_decode(b"a"), None);
-        assert_eq!(base64_decode(b"aGVsbG8=x"), None);
-        assert_eq!(base64_decode(b"*"), None);
+        assert_eq!(crate::base64::decode_bytes(b"aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            crate::base64::decode_bytes(b"aGVs\nbG8").as_deref(),
+            Some(&b"hello"[..])
+        );
+        assert_eq!(crate::base64::decode_bytes(b"a"), None);
+        assert_eq!(crate::base64::decode_bytes(b"aGVsbG8=x"), None);
+        assert_eq!(crate::base64::decode_bytes(b"*"), None);
     }
 
     #[test]
