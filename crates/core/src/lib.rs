@@ -5,6 +5,7 @@
 //! edit is certain, a [`Fix`].
 
 pub mod base64;
+pub mod civil;
 pub mod diagnostic;
 pub mod fetch;
 pub mod generate;

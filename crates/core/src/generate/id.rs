@@ -23,17 +23,10 @@ pub struct CivilTime {
 impl CivilTime {
     /// Unix seconds as a proleptic Gregorian UTC date (H. Hinnant's `civil_from_days`).
     pub fn from_unix(secs: u64) -> CivilTime {
-        let days = secs / 86_400;
+        let (year, month, day) =
+            crate::civil::civil_from_days(i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 86_400));
         let rem = secs % 86_400;
-        let z = days + 719_468; // days since 0000-03-01
-        let era = z / 146_097;
-        let doe = z - era * 146_097; // [0, 146096]
-        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365], from March 1
-        let mp = (5 * doy + 2) / 153; // [0, 11], March = 0
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + u64::from(month <= 2);
+        let (year, month, day) = (u64::try_from(year).unwrap_or(0), month as u64, day as u64);
         // Every narrowing below is of a value already bounded by the arithmetic above.
         CivilTime {
             year,
