@@ -129,8 +129,12 @@ fn main() -> ExitCode {
 
 /// The workspace root: this crate lives in `<root>/xtask`.
 fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_path_buf()
+    // `cargo run` sets CARGO_MANIFEST_DIR for the running binary too: prefer it, so a
+    // binary built in another clone (a copied target dir) still works on this one.
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
 #[derive(Debug)]
