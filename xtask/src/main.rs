@@ -637,14 +637,9 @@ fn serve(args: &[String]) -> Result<()> {
         _ => return err(format!("usage: cargo xtask serve [--listen ADDR]\n\n{USAGE}")),
     };
     let mut steps = Steps::new(false);
-    let Some(tools) = steps.step("web tools", || {
-        ensure_wasm_target()?;
-        setup_web(Browser::Skip)
-    })?
-    else {
+    if !build_page(&mut steps)? {
         return steps.finish();
-    };
-    steps.step("trunk build --release", || trunk_build(&tools))?;
+    }
     steps.step("build mtasts-proxy", || {
         run_cargo(&["build", "--release", "-p", "mtasts-proxy"])
     })?;
@@ -670,18 +665,24 @@ fn size_cmd(args: &[String]) -> Result<()> {
         }
     }
     let mut steps = Steps::new(false);
-    if build {
-        let Some(tools) = steps.step("web tools", || {
-            ensure_wasm_target()?;
-            setup_web(Browser::Skip)
-        })?
-        else {
-            return steps.finish();
-        };
-        steps.step("trunk build --release", || trunk_build(&tools))?;
+    if build && !build_page(&mut steps)? {
+        return steps.finish();
     }
     steps.step("size report", || size_report(strict))?;
     steps.finish()
+}
+
+/// Install what building the page needs (not Chromium) and `trunk build --release`.
+/// `false` when a step failed and the caller should stop.
+fn build_page(steps: &mut Steps) -> Result<bool> {
+    let Some(tools) = steps.step("web tools", || {
+        ensure_wasm_target()?;
+        setup_web(Browser::Skip)
+    })?
+    else {
+        return Ok(false);
+    };
+    Ok(steps.step("trunk build --release", || trunk_build(&tools))?.is_some())
 }
 
 /// Every file in dist/, raw and gzipped at -9, and the totals: what the page loads at

@@ -15,12 +15,8 @@ pub fn check(cx: &FetchCx, out: &mut Sink) {
 }
 
 pub(crate) fn finding(cx: &FetchCx) -> Finding {
-    let prev = cx.e.previous.as_ref()?;
-    let prev_id = prev.id.as_deref()?;
-    let prev_hash = prev.body_sha256.as_deref()?;
-    let id = cx.e.txt_id.as_deref()?;
-    let hash = cx.body_sha256.as_deref()?;
-    if id == prev_id || !hash.eq_ignore_ascii_case(prev_hash.trim()) {
+    let (prev, prev_id, id, same_body) = super::ids_and_body_unchanged(cx)?;
+    if id == prev_id || !same_body {
         return None;
     }
     let when = prev

@@ -98,6 +98,19 @@ impl FetchCx<'_> {
 }
 
 /// Report a finding of `rule`, if any, with no place in a text.
+/// What the cache rules compare: the previous snapshot, its `_mta-sts` id, the current
+/// id, and whether the body is the same as then. `None` when a fact is unknown.
+pub(crate) fn ids_and_body_unchanged<'a>(
+    cx: &'a FetchCx,
+) -> Option<(&'a crate::fetch::Snapshot, &'a str, &'a str, bool)> {
+    let prev = cx.e.previous.as_ref()?;
+    let prev_id = prev.id.as_deref()?;
+    let prev_hash = prev.body_sha256.as_deref()?;
+    let id = cx.e.txt_id.as_deref()?;
+    let hash = cx.body_sha256.as_deref()?;
+    Some((prev, prev_id, id, hash.eq_ignore_ascii_case(prev_hash.trim())))
+}
+
 pub(crate) fn emit(out: &mut Sink, rule: &'static Rule, finding: Finding) {
     if let Some((severity, message)) = finding {
         out.report_as(rule, severity, Span::at(0), message);
