@@ -1,0 +1,1 @@
+//! The native policy fetch (being written).
