@@ -29,8 +29,13 @@ pub struct Rule {
     /// E.g. "RFC 8461 §3.2".
     pub rfc: &'static str,
     pub subject: Subject,
+    /// The one-line title: the doc's first heading without `# CODE: `. Kept apart from
+    /// `doc` (extracted at compile time) so builds without the `docs` feature still have it.
+    #[serde(skip)]
+    pub title: &'static str,
     /// Markdown: `# CODE: title`, then sections `## What it checks`, `## Why it matters`,
-    /// `## Example`, `## How to fix`.
+    /// `## Example`, `## How to fix`. Empty without the `docs` feature (the web page loads
+    /// the docs on demand, from the `rules.json` that `mtasts rules --json --docs` writes).
     #[serde(skip)]
     pub doc: &'static str,
 }
@@ -70,81 +75,139 @@ impl PartialEq for Rule {
 impl Rule {
     /// The one-line title from the doc's first heading.
     pub fn title(&self) -> &'static str {
-        let first = self.doc.lines().next().unwrap_or_default();
-        let first = first.trim_start_matches('#').trim();
-        match first.split_once(": ") {
-            Some((_, title)) => title.trim(),
-            None => first,
-        }
+        self.title
     }
 
-    /// The text of one section, without its heading.
+    /// The text of one section, without its heading (empty without the `docs` feature).
     pub fn section(&self, section: Section) -> &'static str {
-        let heading = format!("## {}", section.heading());
-        let Some(start) = self.doc.find(&heading) else {
-            return "";
-        };
-        let body = &self.doc[start + heading.len()..];
-        let end = body.find("\n## ").unwrap_or(body.len());
-        body[..end].trim()
+        doc_section(self.doc, section)
     }
 
-    /// Example inputs in the doc: fenced blocks whose info string starts with `policy`,
-    /// `sts`, `tlsrpt`, `zone` or `fetch` (a `FetchEvidence` as JSON, taken verbatim).
-    /// Returns (info string, decoded input, in which section).
+    /// Example inputs in the doc (none without the `docs` feature): see [`doc_examples`].
     pub fn examples(&self) -> Vec<DocExample> {
-        let mut out = Vec::new();
-        for section in [Section::Example, Section::HowToFix] {
-            let text = self.section(section);
-            let mut rest = text;
-            while let Some(open) = rest.find("```") {
-                let after = &rest[open + 3..];
-                let Some(nl) = after.find('\n') else { break };
-                let info = after[..nl].trim();
-                let body_start = &after[nl + 1..];
-                let Some(close) = body_start.find("```") else {
-                    break;
-                };
-                let body = &body_start[..close];
-                rest = &body_start[close + 3..];
-                let mut words = info.split_whitespace();
-                let Some(kind) = words.next() else { continue };
-                if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone" | "fetch") {
-                    continue;
-                }
-                let mut mx = None;
-                let mut mode = None;
-                for w in words {
-                    if let Some(m) = w.strip_prefix("mode=") {
-                        mode = Some(m.to_string());
-                    }
-                    if let Some(list) = w.strip_prefix("mx=") {
-                        mx = Some(list.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect());
-                    }
-                }
-                let kind = match kind {
-                    "policy" => "policy",
-                    "sts" => "sts",
-                    "tlsrpt" => "tlsrpt",
-                    "fetch" => "fetch",
-                    _ => "zone",
-                };
-                out.push(DocExample {
-                    kind,
-                    mx,
-                    mode,
-                    // A `fetch` block is FetchEvidence JSON, which has escapes of its own.
-                    input: if kind == "fetch" {
-                        body.as_bytes().to_vec()
-                    } else {
-                        unescape_example(body)
-                    },
-                    fires: section == Section::Example,
-                });
-            }
-        }
-        out
+        doc_examples(self.doc)
     }
+}
+
+/// Where the title is in a doc's first line `# CODE: title`, as a byte range, for
+/// [`rule!`](crate::rules) to copy at compile time. A first line without `: ` is all title.
+pub const fn doc_title_range(doc: &str) -> (usize, usize) {
+    let bytes = doc.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && bytes[end] != b'\n' {
+        end += 1;
+    }
+    let mut start = 0;
+    while start < end && bytes[start] == b'#' {
+        start += 1;
+    }
+    // After the first ": ", if any.
+    let mut i = start;
+    while i + 1 < end {
+        if bytes[i] == b':' && bytes[i + 1] == b' ' {
+            start = i + 2;
+            break;
+        }
+        i += 1;
+    }
+    while start < end && bytes[start].is_ascii_whitespace() {
+        start += 1;
+    }
+    while end > start && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    (start, end)
+}
+
+/// `N` bytes of `doc` from `start`: the title that [`doc_title_range`] found, copied so the
+/// binary holds the title and not the whole doc it was cut from.
+pub const fn doc_title_bytes<const N: usize>(doc: &str, start: usize) -> [u8; N] {
+    let bytes = doc.as_bytes();
+    let mut out = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = bytes[start + i];
+        i += 1;
+    }
+    out
+}
+
+/// The title bytes as text; a compile error if a rule's title is cut inside a character
+/// (it cannot be: [`doc_title_range`] cuts only at ASCII bytes).
+pub const fn doc_title_str(bytes: &'static [u8]) -> &'static str {
+    match core::str::from_utf8(bytes) {
+        Ok(title) => title,
+        Err(_) => panic!("a rule title is not UTF-8"),
+    }
+}
+
+/// The text of one section of a rule doc (Markdown), without its heading; "" when the
+/// doc has no such section.
+pub fn doc_section(doc: &str, section: Section) -> &str {
+    let heading = format!("## {}", section.heading());
+    let Some(start) = doc.find(&heading) else {
+        return "";
+    };
+    let body = &doc[start + heading.len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim()
+}
+
+/// Example inputs in a rule doc: fenced blocks whose info string starts with `policy`,
+/// `sts`, `tlsrpt`, `zone` or `fetch` (a `FetchEvidence` as JSON, taken verbatim), in the
+/// Example and How to fix sections, in doc order.
+pub fn doc_examples(doc: &str) -> Vec<DocExample> {
+    let mut out = Vec::new();
+    for section in [Section::Example, Section::HowToFix] {
+        let text = doc_section(doc, section);
+        let mut rest = text;
+        while let Some(open) = rest.find("```") {
+            let after = &rest[open + 3..];
+            let Some(nl) = after.find('\n') else { break };
+            let info = after[..nl].trim();
+            let body_start = &after[nl + 1..];
+            let Some(close) = body_start.find("```") else {
+                break;
+            };
+            let body = &body_start[..close];
+            rest = &body_start[close + 3..];
+            let mut words = info.split_whitespace();
+            let Some(kind) = words.next() else { continue };
+            if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone" | "fetch") {
+                continue;
+            }
+            let mut mx = None;
+            let mut mode = None;
+            for w in words {
+                if let Some(m) = w.strip_prefix("mode=") {
+                    mode = Some(m.to_string());
+                }
+                if let Some(list) = w.strip_prefix("mx=") {
+                    mx = Some(list.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect());
+                }
+            }
+            let kind = match kind {
+                "policy" => "policy",
+                "sts" => "sts",
+                "tlsrpt" => "tlsrpt",
+                "fetch" => "fetch",
+                _ => "zone",
+            };
+            out.push(DocExample {
+                kind,
+                mx,
+                mode,
+                // A `fetch` block is FetchEvidence JSON, which has escapes of its own.
+                input: if kind == "fetch" {
+                    body.as_bytes().to_vec()
+                } else {
+                    unescape_example(body)
+                },
+                fires: section == Section::Example,
+            });
+        }
+    }
+    out
 }
 
 /// An input taken from a rule doc. `fires` is true in the Example section (the rule
@@ -224,4 +287,32 @@ pub fn unescape_example(body: &str) -> Vec<u8> {
         }
     }
     out
+}
+
+#[cfg(all(test, feature = "docs"))]
+mod title_tests {
+    use super::*;
+
+    /// The compile-time title is the doc's first heading without `# CODE: `.
+    #[test]
+    fn every_title_is_the_first_heading_of_its_doc() {
+        for rule in crate::rules::all() {
+            let first = rule.doc.lines().next().unwrap_or_default();
+            let expected = first
+                .strip_prefix(&format!("# {}: ", rule.code))
+                .unwrap_or_else(|| panic!("{}: first line {first:?}", rule.code))
+                .trim();
+            assert_eq!(rule.title(), expected, "{}", rule.code);
+            assert!(!expected.is_empty(), "{}", rule.code);
+        }
+    }
+
+    #[test]
+    fn title_range_takes_what_follows_the_code() {
+        let doc = "# X-Y: A title \n\n## What it checks\n";
+        let (start, end) = doc_title_range(doc);
+        assert_eq!(&doc[start..end], "A title");
+        assert_eq!(doc_title_range("# no code here\nbody"), (2, 14));
+        assert_eq!(doc_title_range(""), (0, 0));
+    }
 }
