@@ -5,6 +5,7 @@
 //! edit is certain, a [`Fix`].
 
 pub mod base64;
+pub mod check;
 pub mod civil;
 pub mod diagnostic;
 pub mod fetch;
@@ -235,10 +236,44 @@ pub fn lint_tlsrpt(src: &[u8]) -> Report {
 /// Lint a zone file or `dig` output: each domain's `_mta-sts` and `_smtp._tls` RRsets,
 /// and where records live. `mode` is the policy's mode when known (for MODE-NO-TLSRPT).
 pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
+    lint_zone_for(src, mode, None)
+}
+
+/// [`lint_zone`] for one domain's DNS answers, as a live check gathers them: only `domain`
+/// is judged (names reached through a CNAME are not domains of their own here), and the
+/// `_mta-sts` and `_smtp._tls` RRsets are taken at the end of their CNAME chains, which
+/// senders follow (RFC 8461 §3.1, RFC 8460 §3).
+pub fn lint_zone_domain(src: &[u8], mode: Option<mta_sts::Mode>, domain: &str) -> Report {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    lint_zone_for(src, mode, Some(&domain))
+}
+
+/// Follow CNAME records of `rrs` from `owner` (at most 8 hops, loops stop): the owner
+/// whose records answer a query for `owner`.
+fn cname_chain_end(src: &[u8], rrs: &[zone::ZoneRr], owner: &str) -> String {
+    let mut at = owner.to_string();
+    for _ in 0..8 {
+        let next = rrs
+            .iter()
+            .find(|z| z.rr.rtype == "CNAME" && z.name == at)
+            .and_then(|z| zone::cname_target(src, &z.rr))
+            .map(|t| t.trim_end_matches('.').to_ascii_lowercase());
+        match next {
+            Some(t) if t != owner && t != at => at = t,
+            _ => break,
+        }
+    }
+    at
+}
+
+fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) -> Report {
     let rrs = zone::parse(src);
     let mut sink = diagnostic::Sink::new();
     let mut names: Vec<String> = Vec::new();
-    for z in &rrs {
+    if let Some(d) = only {
+        names.push(d.to_string());
+    }
+    for z in rrs.iter().filter(|_| only.is_none()) {
         let domain = z
             .name
             .strip_prefix("_mta-sts.")
@@ -257,12 +292,17 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
     let mut facts = Vec::new();
     let mut summary = Vec::new();
     for domain in names {
-        let sts_records = txt_at(&format!("_mta-sts.{domain}"));
-        let tlsrpt_records = txt_at(&format!("_smtp._tls.{domain}"));
+        // In a zone file a CNAME delegates the record elsewhere (RFC 8461 §8.2): present,
+        // judged there. One domain's answers carry the chain: judge its end.
+        let answer_owner = |owner: String| match only {
+            Some(_) => cname_chain_end(src, &rrs, &owner),
+            None => owner,
+        };
+        let sts_records = txt_at(&answer_owner(format!("_mta-sts.{domain}")));
+        let tlsrpt_records = txt_at(&answer_owner(format!("_smtp._tls.{domain}")));
         let cname_at = |owner: String| rrs.iter().any(|z| z.rr.rtype == "CNAME" && z.name == owner);
-        // A CNAME delegates the record elsewhere (RFC 8461 §8.2): present, judged there.
-        let sts_delegated = cname_at(format!("_mta-sts.{domain}"));
-        let tlsrpt_delegated = cname_at(format!("_smtp._tls.{domain}"));
+        let sts_delegated = only.is_none() && cname_at(format!("_mta-sts.{domain}"));
+        let tlsrpt_delegated = only.is_none() && cname_at(format!("_smtp._tls.{domain}"));
         let sts_present = sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
         let mut local = diagnostic::Sink::new();
         let sts = if sts_records.is_empty() {
