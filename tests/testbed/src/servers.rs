@@ -1,0 +1,405 @@
+//! The three real servers: their configurations, starting them on free loopback ports,
+//! waiting until they answer, and killing them.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::dns;
+
+pub(crate) const NAMED: &str = "/usr/sbin/named";
+pub(crate) const DNSDIST: &str = "/usr/bin/dnsdist";
+pub(crate) const NGINX: &str = "/usr/sbin/nginx";
+
+/// How long a server gets to answer after it is started.
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a server is started again on new ports when its port was taken meanwhile.
+const PORT_RACE_ATTEMPTS: usize = 3;
+
+/// Fail early, naming the Debian package, when a server binary is missing.
+pub(crate) fn check_installed() -> Result<(), String> {
+    for (package, binary) in [("bind9", NAMED), ("dnsdist", DNSDIST), ("nginx", NGINX)] {
+        if !Path::new(binary).is_file() {
+            return Err(format!(
+                "{package} is not installed ({binary} is missing): run `cargo xtask setup`"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A running server process; dropping it kills it and waits for it.
+pub(crate) struct Server {
+    pub name: &'static str,
+    child: Child,
+    /// Where its output goes, shown when it fails.
+    logs: Vec<PathBuf>,
+}
+
+impl Server {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The last lines of its logs, for an error message.
+    fn log_tail(&self) -> String {
+        let mut out = String::new();
+        for path in &self.logs {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let lines: Vec<&str> = text.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(30)..];
+            out.push_str(&format!("\n--- {} ---\n{}", path.display(), tail.join("\n")));
+        }
+        out
+    }
+
+    /// `Some(status)` once the process has exited.
+    fn exited(&mut self) -> Option<String> {
+        match self.child.try_wait() {
+            Ok(Some(status)) => Some(status.to_string()),
+            Ok(None) => None,
+            Err(e) => Some(format!("cannot be waited for: {e}")),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // SIGKILL: none of the three keeps state worth a clean shutdown, and nginx runs as a
+        // single process (master_process off), so no worker is left orphaned.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `program` with `args`, stdout and stderr to `<dir>/<name>.out`, killed by the kernel if the thread that started it goes away (so a test
+/// process that dies without running `Drop` leaves no server behind).
+fn spawn(
+    name: &'static str,
+    dir: &Path,
+    program: &str,
+    args: &[&str],
+    mut logs: Vec<PathBuf>,
+) -> Result<Server, String> {
+    let out_path = dir.join(format!("{name}.out"));
+    let out = File::create(&out_path).map_err(|e| format!("cannot create {}: {e}", out_path.display()))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| format!("cannot share {}: {e}", out_path.display()))?;
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err);
+    // SAFETY: prctl is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("{name} did not start ({program}): {e}"))?;
+    logs.insert(0, out_path);
+    Ok(Server { name, child, logs })
+}
+
+/// Which sockets a port must be free for.
+#[derive(Clone, Copy)]
+pub(crate) struct PortNeeds {
+    pub udp: bool,
+    pub ipv6: bool,
+}
+
+/// A port that is free on 127.0.0.1 for TCP (and UDP, and [::1] TCP, as asked). Another
+/// process may take it before the server binds it: callers retry on "address in use".
+pub(crate) fn free_port(needs: PortNeeds) -> Result<u16, String> {
+    for _ in 0..100 {
+        let tcp = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
+        let port = tcp.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
+        let udp_ok = !needs.udp || UdpSocket::bind(("127.0.0.1", port)).is_ok();
+        let v6_ok = !needs.ipv6 || TcpListener::bind((Ipv6Addr::LOCALHOST, port)).is_ok();
+        if udp_ok && v6_ok {
+            return Ok(port);
+        }
+    }
+    Err("found no port free on 127.0.0.1 and ::1 in 100 tries".to_string())
+}
+
+/// Start a server with `start(port...)` until it answers, on fresh ports when the port
+/// was taken between choosing and binding it.
+fn start_retrying<P: Copy>(
+    name: &str,
+    mut choose: impl FnMut() -> Result<P, String>,
+    mut start: impl FnMut(P) -> Result<Server, String>,
+    mut ready: impl FnMut(P) -> Result<(), String>,
+) -> Result<(Server, P), String> {
+    let mut last = String::new();
+    for _ in 0..PORT_RACE_ATTEMPTS {
+        let ports = choose()?;
+        let mut server = start(ports)?;
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let probe = ready(ports);
+            if probe.is_ok() {
+                return Ok((server, ports));
+            }
+            if let Some(status) = server.exited() {
+                let log = server.log_tail();
+                last = format!("{name} exited ({status}) before answering:{log}");
+                if log.contains("in use") {
+                    break; // a port race: try other ports
+                }
+                return Err(last);
+            }
+            if Instant::now() >= deadline {
+                let why = probe.err().unwrap_or_default();
+                return Err(format!(
+                    "{name} did not answer within {}s (last probe: {why}):{}",
+                    READY_TIMEOUT.as_secs(),
+                    server.log_tail()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Err(last)
+}
+
+fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+fn path_str(path: &Path) -> Result<&str, String> {
+    path.to_str()
+        .ok_or_else(|| format!("{} is not UTF-8: servers' configs need it spelled out", path.display()))
+}
+
+// ---------------------------------------------------------------------------------------
+// BIND
+
+/// named, authoritative for `zone` from `zone_file`, on 127.0.0.1 (UDP and TCP).
+pub(crate) fn start_named(dir: &Path, zone: &str, zone_file: &Path) -> Result<(Server, u16), String> {
+    let work = dir.join("named");
+    std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let work_s = path_str(&work)?.to_string();
+    let zone_file_s = path_str(zone_file)?.to_string();
+    let conf = dir.join("named.conf");
+    let conf_s = path_str(&conf)?.to_string();
+    start_retrying(
+        "named (bind9)",
+        || free_port(PortNeeds { udp: true, ipv6: false }),
+        |port| {
+            // `controls {}`: no rndc channel (the default one would use port 953 and the
+            // system's rndc.key). Every path is in the temp dir, so a system named and its
+            // files are never touched.
+            let config = format!(
+                r#"options {{
+    directory "{work_s}";
+    pid-file none;
+    session-keyfile "{work_s}/session.key";
+    managed-keys-directory "{work_s}";
+    listen-on port {port} {{ 127.0.0.1; }};
+    listen-on-v6 {{ none; }};
+    recursion no;
+    dnssec-validation no;
+    notify no;
+    allow-transfer {{ none; }};
+    automatic-interface-scan no;
+}};
+controls {{ }};
+zone "{zone}" {{
+    type primary;
+    file "{zone_file_s}";
+}};
+"#
+            );
+            write(&conf, config)?;
+            spawn("named", dir, NAMED, &["-g", "-4", "-n", "1", "-c", &conf_s], vec![])
+        },
+        |port| probe_dns_udp(port, zone),
+    )
+}
+
+fn probe_dns_udp(port: u16, zone: &str) -> Result<(), String> {
+    let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("cannot bind a UDP socket: {e}"))?;
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .map_err(|e| e.to_string())?;
+    let id = 0x5eed;
+    socket
+        .send_to(&dns::query(id, zone, dns::TYPE_SOA), ("127.0.0.1", port))
+        .map_err(|e| format!("cannot send to 127.0.0.1:{port}: {e}"))?;
+    let mut buf = [0u8; 1500];
+    let n = socket.recv(&mut buf).map_err(|e| format!("no answer: {e}"))?;
+    match dns::answer_count(&buf[..n], id)? {
+        0 => Err(format!("no SOA for {zone} yet")),
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// dnsdist
+
+/// dnsdist's ports: the DoH front (plain HTTP) and a plain DNS listener.
+#[derive(Clone, Copy)]
+pub(crate) struct DnsdistPorts {
+    pub doh: u16,
+    pub dns: u16,
+}
+
+/// dnsdist: DoH over plain HTTP at `/dns-query` with a CORS header, forwarding to named.
+pub(crate) fn start_dnsdist(dir: &Path, zone: &str, named_port: u16) -> Result<(Server, DnsdistPorts), String> {
+    let conf = dir.join("dnsdist.conf");
+    let conf_s = path_str(&conf)?.to_string();
+    start_retrying(
+        "dnsdist",
+        || {
+            Ok(DnsdistPorts {
+                doh: free_port(PortNeeds {
+                    udp: false,
+                    ipv6: false,
+                })?,
+                dns: free_port(PortNeeds { udp: true, ipv6: false })?,
+            })
+        },
+        |ports| {
+            // setLocal: without a listener of its own dnsdist would take 127.0.0.1:53.
+            // setUp(): the backend is up without health checks (named refuses the default
+            // check's root-server question). No certificate: DoH over plain HTTP.
+            let config = format!(
+                r#"setSecurityPollSuffix("")
+setLocal("127.0.0.1:{dns}")
+newServer({{address="127.0.0.1:{named_port}", name="bind"}}):setUp()
+addDOHLocal("127.0.0.1:{doh}", nil, nil, "/dns-query", {{customResponseHeaders={{["access-control-allow-origin"]="*"}}}})
+"#,
+                dns = ports.dns,
+                doh = ports.doh,
+            );
+            write(&conf, config)?;
+            spawn(
+                "dnsdist",
+                dir,
+                DNSDIST,
+                &["--supervised", "--disable-syslog", "-C", &conf_s],
+                vec![],
+            )
+        },
+        |ports| probe_doh_post(SocketAddr::from(([127, 0, 0, 1], ports.doh)), zone),
+    )
+}
+
+/// An RFC 8484 POST over HTTP/1.1, by hand: a 200 with a successful answer.
+pub(crate) fn probe_doh_post(addr: SocketAddr, zone: &str) -> Result<(), String> {
+    let id = 0xd0d0;
+    let body = dns::query(id, zone, dns::TYPE_SOA);
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(500))
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    let mut request = format!(
+        "POST /dns-query HTTP/1.1\r\nHost: {addr}\r\nAccept: application/dns-message\r\n\
+         Content-Type: application/dns-message\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(&body);
+    stream
+        .write_all(&request)
+        .map_err(|e| format!("cannot send to {addr}: {e}"))?;
+    let mut response = Vec::new();
+    stream
+        .read_to_end(&mut response)
+        .map_err(|e| format!("cannot read from {addr}: {e}"))?;
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or("no complete HTTP response")?;
+    let head = String::from_utf8_lossy(&response[..split]);
+    if !head.starts_with("HTTP/1.1 200") {
+        return Err(format!("HTTP answer: {}", head.lines().next().unwrap_or("")));
+    }
+    match dns::answer_count(&response[split + 4..], id)? {
+        0 => Err(format!("no SOA for {zone} yet")),
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// nginx
+
+/// nginx with the given `http {}` body (server blocks whose `listen` lines say `{PORT}`),
+/// on 127.0.0.1 and [::1] at the same port.
+pub(crate) fn start_nginx(dir: &Path, servers: &str) -> Result<(Server, u16), String> {
+    let prefix = dir.join("nginx");
+    for sub in ["", "logs", "temp"] {
+        let p = prefix.join(sub);
+        std::fs::create_dir_all(&p).map_err(|e| format!("cannot create {}: {e}", p.display()))?;
+    }
+    let prefix_s = path_str(&prefix)?.to_string();
+    let conf = prefix.join("nginx.conf");
+    let conf_s = path_str(&conf)?.to_string();
+    let error_log = prefix.join("logs/error.log");
+    let error_log_s = path_str(&error_log)?.to_string();
+    start_retrying(
+        "nginx",
+        || free_port(PortNeeds { udp: false, ipv6: true }),
+        |port| {
+            let servers = servers.replace("{PORT}", &port.to_string());
+            // master_process off: one process, so killing it leaves no worker behind.
+            let config = format!(
+                r#"daemon off;
+master_process off;
+pid {prefix_s}/nginx.pid;
+error_log {error_log_s} info;
+worker_rlimit_nofile 8192;
+events {{ worker_connections 4096; }}
+http {{
+    access_log {prefix_s}/logs/access.log;
+    client_body_temp_path {prefix_s}/temp/body;
+    proxy_temp_path {prefix_s}/temp/proxy;
+    fastcgi_temp_path {prefix_s}/temp/fastcgi;
+    uwsgi_temp_path {prefix_s}/temp/uwsgi;
+    scgi_temp_path {prefix_s}/temp/scgi;
+    types {{ }}
+    default_type application/octet-stream;
+    server_tokens off;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    keepalive_requests 10000;
+{servers}
+}}
+"#
+            );
+            write(&conf, config)?;
+            // -e: errors from before the config is read go to our file too, not /var/log.
+            let mut server = spawn(
+                "nginx",
+                dir,
+                NGINX,
+                &["-p", &prefix_s, "-c", &conf_s, "-e", &error_log_s],
+                vec![],
+            )?;
+            server.logs.push(error_log.clone());
+            Ok(server)
+        },
+        |port| {
+            for addr in [
+                SocketAddr::from(([127, 0, 0, 1], port)),
+                SocketAddr::from((Ipv6Addr::LOCALHOST, port)),
+            ] {
+                TcpStream::connect_timeout(&addr, Duration::from_millis(200))
+                    .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+            }
+            Ok(())
+        },
+    )
+}
