@@ -63,11 +63,13 @@ usage: cargo xtask <command>
 
 commands:
   setup        ensure rustfmt, clippy, the wasm32-unknown-unknown target, a nightly
-               toolchain and cargo-fuzz are installed (installs only what is missing)
+               toolchain, cargo-fuzz and the test bed's servers (bind9, dnsdist, nginx:
+               apt-get, their services not started) are installed (installs only what
+               is missing)
   test [--keep-going]
                setup, then fmt check, clippy -D warnings, cargo test, wasm32 build of
-               mtasts-core, a short fuzz run of every fuzz target, and a compile check
-               of the benchmarks; stops at the first failing step unless --keep-going
+               mtasts-core, a short fuzz run of every fuzz target, a compile check
+               of the benchmarks and the test bed's tests (tests/testbed); stops at the first failing step unless --keep-going
                (-k), which runs every step and lists the failures at the end
   fuzz [SECS]  fuzz every target for SECS seconds each (default: $MTASTS_FUZZ_SECS or 15);
                a crash in one target does not stop the others
@@ -295,6 +297,7 @@ fn setup() -> Result<FuzzToolchain> {
             return err("cargo-fuzz was installed but `cargo fuzz --version` still fails");
         }
     }
+    setup_test_bed_servers()?;
     Ok(fuzz_toolchain)
 }
 
@@ -613,6 +616,68 @@ fn apt_get_install(packages: &[&str]) -> Result<()> {
     let mut install = apt(&["install", "-y"]);
     install.args(packages);
     run(install)
+}
+
+/// The servers of the live-check test bed (tests/testbed), from Debian's packages.
+const TEST_BED_SERVERS: &[(&str, &str)] = &[
+    ("bind9", "/usr/sbin/named"),
+    ("dnsdist", "/usr/bin/dnsdist"),
+    ("nginx", "/usr/sbin/nginx"),
+];
+/// Debian asks this script whether a package may start its service (exit 101: no).
+const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
+
+/// Install BIND 9, dnsdist and nginx when missing. The test bed runs its own instances
+/// (own configs, free loopback ports, started and killed by the tests), so the system
+/// services these packages would start are of no use, and on a machine without an init
+/// (or with port 53 or 80 taken) starting them could fail the install: a `policy-rc.d`
+/// that says no is in place while apt-get runs, unless the machine already has one.
+fn setup_test_bed_servers() -> Result<()> {
+    let mut missing = Vec::new();
+    for &(package, binary) in TEST_BED_SERVERS {
+        if Path::new(binary).is_file() {
+            tool_line(package, "present");
+        } else {
+            tool_line(
+                package,
+                &format!("missing ({binary}): installing (apt-get, service not started)"),
+            );
+            missing.push(package);
+        }
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let policy = Path::new(POLICY_RC_D);
+    let ours = !policy.exists() && is_root();
+    if ours {
+        println!("xtask setup: writing {POLICY_RC_D} (exit 101) so that no service starts");
+        std::fs::write(
+            policy,
+            "#!/bin/sh\n# cargo xtask setup: start no service while installing\nexit 101\n",
+        )
+        .map_err(|e| Error(format!("cannot write {POLICY_RC_D}: {e}")))?;
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(policy, std::fs::Permissions::from_mode(0o755))
+            .map_err(|e| Error(format!("cannot make {POLICY_RC_D} executable: {e}")))?;
+    }
+    let installed = apt_get_install(&missing);
+    if ours && let Err(e) = std::fs::remove_file(policy) {
+        println!("xtask setup: cannot remove {POLICY_RC_D}: {e}");
+    }
+    installed?;
+    for &(package, binary) in TEST_BED_SERVERS {
+        if !Path::new(binary).is_file() {
+            return err(format!("{package} was installed but {binary} is not there"));
+        }
+    }
+    Ok(())
+}
+
+/// The live-check test bed's own tests: real named, dnsdist and nginx on loopback. They
+/// are `#[ignore]`d so that a plain `cargo test --workspace` needs none of the servers.
+fn test_bed_tests() -> Result<()> {
+    run_cargo(&["test", "-p", "mtasts-testbed", "--", "--ignored"])
 }
 
 /// `trunk build --release`: the page, optimized by wasm-opt, into dist/.
@@ -988,6 +1053,8 @@ fn test(args: &[String]) -> Result<()> {
         }
     }
     steps.step("bench build", || run_cargo(&["bench", "--no-run", "-p", "mtasts-core"]))?;
+    // Before the web steps: it needs none of their tools, only the servers `setup` installs.
+    steps.step("test bed (tests/testbed: named, dnsdist, nginx)", test_bed_tests)?;
     if let Some(tools) = steps.step("web tools", || setup_web(Browser::Install))? {
         // A failed build leaves an old dist/ behind: never test or measure that one.
         let built = steps.step("trunk build --release", || trunk_build(&tools))?.is_some();
