@@ -151,15 +151,40 @@ impl Drop for TestBed {
     }
 }
 
+const DIR_PREFIX: &str = "mtasts-testbed-";
+
+/// `$TMPDIR/mtasts-testbed-<pid>-<n>`, after removing those of processes that are gone (a
+/// bed kept in a `static` is never dropped, so its directory outlives the process).
 fn temp_dir() -> Result<PathBuf, String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static COUNT: AtomicUsize = AtomicUsize::new(0);
+    remove_stale_dirs();
     let n = COUNT.fetch_add(1, Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("mtasts-testbed-{}-{n}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-{n}", std::process::id()));
     // A directory left by an earlier process with the same id.
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     Ok(dir)
+}
+
+fn remove_stale_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(DIR_PREFIX))
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// What the keeper thread reports once everything answers.
@@ -453,4 +478,40 @@ fn write_site(dir: &Path, ca: &pki::Ca, bulk: usize) -> Result<Site, String> {
         zone_file,
         nginx_servers: nginx,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bed can live in a `static` (shared by a benchmark's iterations).
+    #[test]
+    fn test_bed_is_send_and_sync() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<TestBed>();
+    }
+
+    #[test]
+    fn site_has_every_scenario_and_the_bulk_domains() {
+        let dir = temp_dir().unwrap();
+        let ca = pki::Ca::new().unwrap();
+        let site = write_site(&dir, &ca, 3).unwrap();
+        let zone = std::fs::read_to_string(&site.zone_file).unwrap();
+        assert!(
+            zone.contains("_mta-sts.cname CNAME _mta-sts.provider.bed.test.\n"),
+            "{zone}"
+        );
+        assert!(zone.contains("_mta-sts.provider TXT \"v=STSv1; id=20260101T000000;\"\n"));
+        assert!(zone.contains("mta-sts.v6only AAAA ::1\n"));
+        assert!(!zone.contains("mta-sts.v6only A "));
+        assert!(!zone.contains("_smtp._tls.notlsrpt"));
+        assert!(zone.contains("bulk0002 MX 10 mx.bulk.bed.test.\n"));
+        for s in SCENARIOS {
+            let has_vhost = site
+                .nginx_servers
+                .contains(&format!("server_name mta-sts.{}.bed.test;", s.label));
+            assert_eq!(has_vhost, s.label != "norecord", "{}", s.label);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

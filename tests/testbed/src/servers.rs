@@ -403,3 +403,25 @@ http {{
         },
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that never answers is reported with its log.
+    #[test]
+    #[ignore = "needs bind9, dnsdist, nginx: run by cargo xtask test"]
+    fn named_that_never_answers_is_shown_with_its_log() {
+        let dir = std::env::temp_dir().join(format!("mtasts-testbed-{}-broken", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let missing_zone = dir.join("missing.zone");
+        let error = match start_named(&dir, "bed.test", &missing_zone) {
+            Ok(_) => panic!("named answered without its zone"),
+            Err(e) => e,
+        };
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(error.starts_with("named (bind9) did not answer within 10s"), "{error}");
+        assert!(error.contains("named.out ---"), "{error}");
+        assert!(error.contains("missing.zone"), "{error}");
+    }
+}
