@@ -1,21 +1,82 @@
 //! The server behind the mtasts web page.
 //!
-//! Today it serves the static bundle Trunk writes to `dist/` (see [`router`]); the
-//! policy-fetch API the page will call is added as routes of the same [`router`], so
-//! every response, static or API, gets the same security headers and compression.
+//! It serves the static bundle Trunk writes to `dist/` and the policy-fetch API the page
+//! calls (`GET /api/v1/policy?domain=D`, see [`api`]) from one [`app`], so every
+//! response, static or API, gets the same security headers and compression.
 //!
 //! The binary (`mtasts-proxy`, `src/main.rs`) only parses arguments and binds a socket;
-//! tests and the end-to-end test bed call [`router`] and [`serve`] in-process.
+//! tests and the end-to-end test bed build a [`Config`] and call [`app`] and
+//! [`serve_app`] in-process ([`router`] and [`serve`] are the defaults for a directory).
+
+pub mod api;
 
 use std::io;
-use std::path::Path;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::http::Method;
 use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::routing::any;
+use mtasts_check::fetch::{FetchSettings, SystemLookup};
+use mtasts_check::lookup::Lookup;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Everything the server needs; [`Config::new`] gives the production defaults.
+#[derive(Clone)]
+pub struct Config {
+    /// The static bundle, with `index.html` at its top.
+    pub dir: PathBuf,
+    /// How the policy is fetched: the test bed sets `https_port`, `extra_roots_pem` (its
+    /// CA) and `allow_loopback`.
+    pub fetch: FetchSettings,
+    /// Address lookup of `mta-sts.<domain>`.
+    pub lookup: Arc<dyn Lookup>,
+    /// Origins (`https://page.example`) whose pages may call the API across origins.
+    /// The page's own origin needs no entry.
+    pub allow_origins: Vec<String>,
+    /// Policy fetches running at once; more are refused with 503.
+    pub max_concurrent: usize,
+    /// API requests per minute per client address (IPv6: per /64); 0 means no limit.
+    pub rate_per_minute: u32,
+    /// Log one line per API request to stderr.
+    pub log_requests: bool,
+}
+
+impl Config {
+    /// Serve `dir`; fetch like a sender (port 443, public addresses, webpki-roots) with
+    /// the system resolver; 32 fetches at once, 30 requests a minute per client.
+    pub fn new(dir: impl Into<PathBuf>) -> Config {
+        Config {
+            dir: dir.into(),
+            fetch: FetchSettings::default(),
+            lookup: Arc::new(SystemLookup),
+            allow_origins: Vec::new(),
+            max_concurrent: 32,
+            rate_per_minute: 30,
+            log_requests: true,
+        }
+    }
+}
+
+/// `origin` as an exact CORS origin: `scheme://host[:port]`, no path, no trailing slash.
+pub fn parse_origin(origin: &str) -> Result<HeaderValue, String> {
+    let bad = |why: &str| format!("`{origin}` is not an origin ({why}); write it as https://host[:port]");
+    let (scheme, authority) = origin.split_once("://").ok_or_else(|| bad("no scheme"))?;
+    if !matches!(scheme, "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if authority.is_empty() || authority.contains(['/', '?', '#', '@', ' ']) || authority == "*" {
+        return Err(bad("only a host and an optional port may follow the scheme"));
+    }
+    HeaderValue::from_str(origin).map_err(|_| bad("it holds characters a header cannot"))
+}
 
 /// The Content-Security-Policy sent when the served `index.html` declares none: nothing
 /// but this origin, and WebAssembly may be compiled.
@@ -117,20 +178,55 @@ pub fn security_headers(csp: &str) -> [(HeaderName, HeaderValue); 4] {
     ]
 }
 
-/// The whole application: the static bundle in `dir` (`index.html` at `/`), with
-/// compression and the security headers (the Content-Security-Policy is `dir`'s, see
-/// [`content_security_policy`]) on every response.
+/// The whole application for the defaults of [`Config::new`]`(dir)`; see [`app`].
+pub fn router(dir: impl AsRef<Path>) -> Router {
+    app(Config::new(dir.as_ref()))
+}
+
+/// The whole application: the API under `/api/` and the static bundle in `config.dir`
+/// (`index.html` at `/`), with compression and the security headers (the
+/// Content-Security-Policy is the bundle's, see [`content_security_policy`]) on every
+/// response.
 ///
 /// Files are served with the Content-Type their extension implies (`application/wasm`
 /// for `.wasm`); a `FILE.gz` or `FILE.br` next to a file is sent instead of it when the
 /// client accepts that encoding, and anything else compressible is gzipped on the fly.
-/// A path with no file behind it is a 404.
-pub fn router(dir: impl AsRef<Path>) -> Router {
-    let dir = dir.as_ref();
-    let csp = content_security_policy(dir);
-    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
-    // Later: `.route("/api/...", ...)` here, before the fallback and the layers.
-    let mut app = Router::new().fallback_service(files).layer(CompressionLayer::new());
+/// A path with no file behind it is a 404; an `/api/` path other than the one endpoint
+/// is a 404 with a JSON body.
+///
+/// Origins in `config.allow_origins` that do not parse (see [`parse_origin`]) are
+/// skipped; `main` refuses them at start.
+pub fn app(config: Config) -> Router {
+    let csp = content_security_policy(&config.dir);
+    let files = ServeDir::new(&config.dir).precompressed_br().precompressed_gzip();
+    let origins: Vec<HeaderValue> = config
+        .allow_origins
+        .iter()
+        .filter_map(|o| parse_origin(o).ok())
+        .collect();
+    let state = Arc::new(api::Api::new(
+        config.fetch,
+        config.lookup,
+        origins.clone(),
+        config.max_concurrent,
+        config.rate_per_minute,
+        config.log_requests,
+    ));
+    let mut api_routes = Router::new()
+        .route(api::POLICY_PATH, any(api::policy))
+        .route("/api", any(api::not_found))
+        .route("/api/", any(api::not_found))
+        .route("/api/{*rest}", any(api::not_found))
+        .with_state(state);
+    if !origins.is_empty() {
+        // Answers preflights itself; never allows credentials.
+        let cors = CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET])
+            .max_age(Duration::from_secs(600));
+        api_routes = api_routes.layer(cors);
+    }
+    let mut app = api_routes.fallback_service(files).layer(CompressionLayer::new());
     for (name, value) in security_headers(&csp) {
         app = app.layer(SetResponseHeaderLayer::overriding(name, value));
     }
@@ -143,9 +239,18 @@ pub async fn serve(
     dir: impl AsRef<Path>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router(dir))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve_app(listener, Config::new(dir.as_ref()), shutdown).await
+}
+
+/// Serve [`app`]`(config)` on an already bound listener until `shutdown` completes. The
+/// peer address of each connection is the rate limit's client.
+pub async fn serve_app(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let service = app(config).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }
 
 #[cfg(test)]

@@ -1,12 +1,18 @@
-//! `mtasts-proxy --listen 127.0.0.1:8080 --dir dist`: serve the web page.
+//! `mtasts-proxy --listen 127.0.0.1:8080 --dir dist`: serve the web page and its
+//! policy-fetch API.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
+use mtasts_check::fetch::SystemLookup;
+use mtasts_check::lookup::Lookup;
+use mtasts_proxy::Config;
 
-/// Serve the mtasts web page (the bundle `trunk build --release` writes to dist/).
+/// Serve the mtasts web page (the bundle `trunk build --release` writes to dist/) and
+/// the API it calls to fetch MTA-STS policies (GET /api/v1/policy?domain=D).
 #[derive(Parser, Debug)]
 #[command(name = "mtasts-proxy", version)]
 struct Args {
@@ -16,6 +22,39 @@ struct Args {
     /// The directory to serve: Trunk's output, with index.html at its top.
     #[arg(long, default_value = "dist")]
     dir: PathBuf,
+    /// DNS-over-HTTPS resolver for looking up mta-sts.<domain> (default: the system
+    /// resolver).
+    #[arg(long, value_name = "URL")]
+    resolver: Option<String>,
+    /// Extra trusted CA certificates (PEM) for policy hosts, e.g. the test bed's CA.
+    #[arg(long, value_name = "PATH")]
+    ca_file: Option<PathBuf>,
+    /// The port policy hosts are fetched on (the test bed's HTTPS server).
+    #[arg(long, default_value_t = 443)]
+    https_port: u16,
+    /// TEST BED ONLY: allow fetching from loopback addresses.
+    #[arg(long)]
+    allow_loopback: bool,
+    /// An origin (https://host[:port]) whose pages may call the API; repeatable. The
+    /// page's own origin needs none.
+    #[arg(long, value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
+    /// Policy fetches running at once; more are refused (503).
+    #[arg(long, default_value_t = 32)]
+    max_concurrent: usize,
+    /// API requests a minute per client address (0: no limit).
+    #[arg(long, default_value_t = 30)]
+    rate_per_minute: u32,
+}
+
+/// The lookup for `mta-sts.<domain>`.
+fn lookup_for(resolver: Option<&str>) -> Arc<dyn Lookup> {
+    // TODO(DoH): when mtasts_check has its DNS-over-HTTPS `Lookup`, build it from
+    // `resolver` here. Until then every lookup uses the system resolver.
+    if let Some(url) = resolver {
+        eprintln!("mtasts-proxy: note: --resolver {url} is not used yet; the system resolver looks up policy hosts");
+    }
+    Arc::new(SystemLookup)
 }
 
 #[tokio::main]
@@ -29,6 +68,39 @@ async fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     }
+    let mut config = Config::new(&args.dir);
+    config.lookup = lookup_for(args.resolver.as_deref());
+    config.fetch.https_port = args.https_port;
+    config.fetch.allow_loopback = args.allow_loopback;
+    config.max_concurrent = args.max_concurrent.max(1);
+    config.rate_per_minute = args.rate_per_minute;
+    if let Some(path) = &args.ca_file {
+        match std::fs::read(path) {
+            Ok(pem) => config.fetch.extra_roots_pem = pem,
+            Err(e) => {
+                eprintln!("mtasts-proxy: cannot read --ca-file {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Err(e) = config.fetch.check() {
+        eprintln!("mtasts-proxy: --ca-file: {e}");
+        return ExitCode::from(2);
+    }
+    for origin in &args.allow_origin {
+        if let Err(e) = mtasts_proxy::parse_origin(origin) {
+            eprintln!("mtasts-proxy: --allow-origin: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    config.allow_origins = args.allow_origin.clone();
+    if args.allow_loopback {
+        eprintln!(
+            "mtasts-proxy: WARNING: --allow-loopback is set: the API will fetch from loopback \
+             addresses (127.0.0.0/8, ::1). This is for the test bed only; never expose this server."
+        );
+    }
+
     let listener = match tokio::net::TcpListener::bind(args.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -38,7 +110,7 @@ async fn main() -> ExitCode {
     };
     let addr = listener.local_addr().unwrap_or(args.listen);
     println!(
-        "mtasts-proxy: serving {} on http://{addr}/ (Ctrl-C stops)",
+        "mtasts-proxy: serving {} and the API on http://{addr}/ (Ctrl-C stops)",
         args.dir.display()
     );
     let csp = mtasts_proxy::content_security_policy(&args.dir);
@@ -46,7 +118,7 @@ async fn main() -> ExitCode {
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match mtasts_proxy::serve(listener, &args.dir, shutdown).await {
+    match mtasts_proxy::serve_app(listener, config, shutdown).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mtasts-proxy: {e}");
