@@ -57,6 +57,13 @@ impl Server {
         out
     }
 
+    /// Whether it says its port was taken (another process bound it after we chose it).
+    fn port_taken(&self) -> bool {
+        self.logs
+            .iter()
+            .any(|path| std::fs::read_to_string(path).is_ok_and(|log| is_port_taken_log(&log)))
+    }
+
     /// `Some(status)` once the process has exited.
     fn exited(&mut self) -> Option<String> {
         match self.child.try_wait() {
@@ -74,6 +81,12 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// nginx and dnsdist say "Address already in use"; named says "unable to listen on any
+/// configured interfaces" (its only listener is the port we chose).
+fn is_port_taken_log(log: &str) -> bool {
+    log.contains("in use") || log.contains("unable to listen")
 }
 
 /// Start `program` with `args`, stdout and stderr to `<dir>/<name>.out`, killed by the kernel if the thread that started it goes away (so a test
@@ -122,6 +135,10 @@ pub(crate) struct PortNeeds {
 /// A port that is free on 127.0.0.1 for TCP (and UDP, and [::1] TCP, as asked). Another
 /// process may take it before the server binds it: callers retry on "address in use".
 pub(crate) fn free_port(needs: PortNeeds) -> Result<u16, String> {
+    if needs.ipv6 {
+        TcpListener::bind((Ipv6Addr::LOCALHOST, 0))
+            .map_err(|e| format!("cannot bind [::1]:0 ({e}): the test bed serves policies on the IPv6 loopback too"))?;
+    }
     for _ in 0..100 {
         let tcp = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
         let port = tcp.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
@@ -152,13 +169,16 @@ fn start_retrying<P: Copy>(
             if probe.is_ok() {
                 return Ok((server, ports));
             }
+            // named stays up when it cannot listen, so the log says it, not the exit.
+            if server.port_taken() {
+                last = format!("{name} found its port taken:{}", server.log_tail());
+                break; // a port race: dropping the server kills it; try other ports
+            }
             if let Some(status) = server.exited() {
-                let log = server.log_tail();
-                last = format!("{name} exited ({status}) before answering:{log}");
-                if log.contains("in use") {
-                    break; // a port race: try other ports
-                }
-                return Err(last);
+                return Err(format!(
+                    "{name} exited ({status}) before answering:{}",
+                    server.log_tail()
+                ));
             }
             if Instant::now() >= deadline {
                 let why = probe.err().unwrap_or_default();
@@ -188,6 +208,15 @@ fn path_str(path: &Path) -> Result<&str, String> {
 
 /// named, authoritative for `zone` from `zone_file`, on 127.0.0.1 (UDP and TCP).
 pub(crate) fn start_named(dir: &Path, zone: &str, zone_file: &Path) -> Result<(Server, u16), String> {
+    start_named_choosing(dir, zone, zone_file, || free_port(PortNeeds { udp: true, ipv6: false }))
+}
+
+fn start_named_choosing(
+    dir: &Path,
+    zone: &str,
+    zone_file: &Path,
+    choose: impl FnMut() -> Result<u16, String>,
+) -> Result<(Server, u16), String> {
     let work = dir.join("named");
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let work_s = path_str(&work)?.to_string();
@@ -196,7 +225,7 @@ pub(crate) fn start_named(dir: &Path, zone: &str, zone_file: &Path) -> Result<(S
     let conf_s = path_str(&conf)?.to_string();
     start_retrying(
         "named (bind9)",
-        || free_port(PortNeeds { udp: true, ipv6: false }),
+        choose,
         |port| {
             // `controls {}`: no rndc channel (the default one would use port 953 and the
             // system's rndc.key). Every path is in the temp dir, so a system named and its
@@ -337,9 +366,38 @@ pub(crate) fn probe_doh_post(addr: SocketAddr, zone: &str) -> Result<(), String>
 // ---------------------------------------------------------------------------------------
 // nginx
 
+/// nginx answers at `addr`: a plain HTTP request gets an HTTP answer from nginx (a 400 on
+/// its TLS ports), so a port taken by another process is not mistaken for it.
+fn probe_nginx(addr: SocketAddr) -> Result<(), String> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET / HTTP/1.0\r\nHost: probe\r\n\r\n")
+        .map_err(|e| format!("cannot send to {addr}: {e}"))?;
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let response = String::from_utf8_lossy(&response);
+    if response.starts_with("HTTP/1.1 ") && response.contains("Server: nginx") {
+        Ok(())
+    } else {
+        Err(format!("{addr} is not nginx yet: {:?}", response.lines().next()))
+    }
+}
+
 /// nginx with the given `http {}` body (server blocks whose `listen` lines say `{PORT}`),
 /// on 127.0.0.1 and [::1] at the same port.
 pub(crate) fn start_nginx(dir: &Path, servers: &str) -> Result<(Server, u16), String> {
+    start_nginx_choosing(dir, servers, || free_port(PortNeeds { udp: false, ipv6: true }))
+}
+
+fn start_nginx_choosing(
+    dir: &Path,
+    servers: &str,
+    choose: impl FnMut() -> Result<u16, String>,
+) -> Result<(Server, u16), String> {
     let prefix = dir.join("nginx");
     for sub in ["", "logs", "temp"] {
         let p = prefix.join(sub);
@@ -352,7 +410,7 @@ pub(crate) fn start_nginx(dir: &Path, servers: &str) -> Result<(Server, u16), St
     let error_log_s = path_str(&error_log)?.to_string();
     start_retrying(
         "nginx",
-        || free_port(PortNeeds { udp: false, ipv6: true }),
+        choose,
         |port| {
             let servers = servers.replace("{PORT}", &port.to_string());
             // master_process off: one process, so killing it leaves no worker behind.
@@ -380,6 +438,8 @@ http {{
 "#
             );
             write(&conf, config)?;
+            // A fresh log per attempt: an earlier attempt's "in use" is not this one's.
+            let _ = std::fs::remove_file(&error_log);
             // -e: errors from before the config is read go to our file too, not /var/log.
             let mut server = spawn(
                 "nginx",
@@ -396,8 +456,7 @@ http {{
                 SocketAddr::from(([127, 0, 0, 1], port)),
                 SocketAddr::from((Ipv6Addr::LOCALHOST, port)),
             ] {
-                TcpStream::connect_timeout(&addr, Duration::from_millis(200))
-                    .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+                probe_nginx(addr)?;
             }
             Ok(())
         },
@@ -407,6 +466,55 @@ http {{
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A chooser that hands out `taken` first (bound here, so the server cannot have it),
+    /// then free ports.
+    fn taken_first(taken: u16) -> impl FnMut() -> Result<u16, String> {
+        let mut first = true;
+        move || {
+            if std::mem::take(&mut first) {
+                Ok(taken)
+            } else {
+                free_port(PortNeeds { udp: true, ipv6: true })
+            }
+        }
+    }
+
+    const PLAIN_SERVER: &str = "server { listen 127.0.0.1:{PORT}; listen [::1]:{PORT}; return 204; }";
+
+    fn scratch_dir(what: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mtasts-testbed-{}-{what}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    #[ignore = "needs bind9, dnsdist, nginx: run by cargo xtask test"]
+    fn named_and_nginx_move_to_another_port_when_theirs_is_taken() {
+        let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
+        let taken = tcp.local_addr().unwrap().port();
+        let _udp = UdpSocket::bind(("127.0.0.1", taken)).unwrap();
+
+        let dir = scratch_dir("race-named");
+        let zone_file = dir.join("bed.test.zone");
+        std::fs::write(
+            &zone_file,
+            "$TTL 60\n@ SOA ns hostmaster 1 3600 600 86400 60\n@ NS ns\nns A 127.0.0.1\n",
+        )
+        .unwrap();
+        let (named, port) =
+            start_named_choosing(&dir, "bed.test", &zone_file, taken_first(taken)).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(port, taken);
+        drop(named);
+        std::fs::remove_dir_all(&dir).unwrap();
+
+        let dir = scratch_dir("race-nginx");
+        let (nginx, port) =
+            start_nginx_choosing(&dir, PLAIN_SERVER, taken_first(taken)).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(port, taken);
+        drop(nginx);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// A server that never answers is reported with its log.
     #[test]
