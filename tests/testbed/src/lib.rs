@@ -8,6 +8,10 @@
 //! - With [`Options::latency_ms`], a TCP proxy in front of dnsdist and nginx holds each new
 //!   connection that long before any byte passes.
 //!
+//! dnsdist 1.7 answers a CORS preflight (`OPTIONS`) with a 400 and no CORS header, so a
+//! page must use GET (its `Accept: application/dns-message` is a CORS-safelisted header);
+//! a cross-origin POST with `Content-Type: application/dns-message` fails in a browser.
+//!
 //! Each subdomain of the zone is one scenario ([`SCENARIOS`]): how it is set up and what a
 //! correct checker concludes. Dropping the [`TestBed`] kills the servers and removes its
 //! temporary directory; the servers also die with the thread that keeps them (see
