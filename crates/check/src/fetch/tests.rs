@@ -695,3 +695,16 @@ async fn bad_domains_and_settings_are_refused_before_any_lookup() {
     assert!(matches!(refused, FetchRefused::Settings(_)));
     assert_eq!(lookup.calls.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn the_system_lookup_resolves_localhost_from_the_hosts_file() {
+    let answer = SystemLookup.lookup("localhost").await;
+    assert!(answer.addrs.iter().all(IpAddr::is_loopback), "{answer:?}");
+    assert!(!answer.addrs.is_empty(), "{answer:?}");
+    let v6_first = answer.addrs.windows(2).any(|w| w[0].is_ipv6() && w[1].is_ipv4());
+    assert!(!v6_first, "IPv4 first: {answer:?}");
+    assert_eq!(answer.error, None);
+    let missing = SystemLookup.lookup("nonexistent.invalid").await;
+    assert!(missing.addrs.is_empty());
+    assert!(missing.error.is_some());
+}
