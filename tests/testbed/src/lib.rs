@@ -3,7 +3,7 @@
 //! - **BIND 9** (`named`) is authoritative for the zone `bed.test.` on 127.0.0.1 (UDP+TCP).
 //! - **dnsdist** is the DNS-over-HTTPS front for it: RFC 8484 GET and POST at
 //!   `http://127.0.0.1:PORT/dns-query` (plain HTTP), with `Access-Control-Allow-Origin: *`.
-//! - **nginx** serves the policy files over HTTPS on 127.0.0.1 and [::1] at one port, one
+//! - **nginx** serves the policy files over HTTPS on 127.0.0.1 and `[::1]` at one port, one
 //!   virtual host (SNI) per scenario, with certificates from a test CA made at start.
 //! - With [`Options::latency_ms`], a TCP proxy in front of dnsdist and nginx holds each new
 //!   connection that long before any byte passes.
@@ -105,7 +105,7 @@ impl TestBed {
         format!("http://127.0.0.1:{}/dns-query", self.doh_port)
     }
 
-    /// The HTTPS port of every policy host, the same on 127.0.0.1 and [::1] (the latency
+    /// The HTTPS port of every policy host, the same on 127.0.0.1 and `[::1]` (the latency
     /// proxy's, if any).
     pub fn https_port(&self) -> u16 {
         self.https_port
@@ -279,7 +279,7 @@ fn keep(
     drop(servers);
 }
 
-/// A latency proxy to 127.0.0.1:`port`, listening on 127.0.0.1 (and on [::1] too when
+/// A latency proxy to 127.0.0.1:`port`, listening on 127.0.0.1 (and on `[::1]` too when
 /// `dual`) at one new port, which it returns.
 fn proxy(dual: bool, port: u16, delay: Duration) -> Result<u16, String> {
     let listeners = if dual {
