@@ -680,6 +680,11 @@ fn test_bed_tests() -> Result<()> {
     run_cargo(&["test", "-p", "mtasts-testbed", "--", "--ignored"])
 }
 
+/// The live check against the test bed: `mtasts check` over every scenario.
+fn live_check_tests() -> Result<()> {
+    run_cargo(&["test", "-p", "mtasts-cli", "--test", "check_testbed", "--", "--ignored"])
+}
+
 /// `trunk build --release`: the page, optimized by wasm-opt, into dist/.
 fn trunk_build(tools: &WebTools) -> Result<()> {
     let mut cmd = tools.command("trunk");
@@ -1055,6 +1060,7 @@ fn test(args: &[String]) -> Result<()> {
     steps.step("bench build", || run_cargo(&["bench", "--no-run", "-p", "mtasts-core"]))?;
     // Before the web steps: it needs none of their tools, only the servers `setup` installs.
     steps.step("test bed (tests/testbed: named, dnsdist, nginx)", test_bed_tests)?;
+    steps.step("live check against the test bed (mtasts check)", live_check_tests)?;
     if let Some(tools) = steps.step("web tools", || setup_web(Browser::Install))? {
         // A failed build leaves an old dist/ behind: never test or measure that one.
         let built = steps.step("trunk build --release", || trunk_build(&tools))?.is_some();

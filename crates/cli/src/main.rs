@@ -1,5 +1,6 @@
 //! `mtasts`: lint MTA-STS policies and records, match MX hosts, generate configuration.
 
+mod check;
 mod generate;
 mod lint;
 mod mx_match;
@@ -32,6 +33,9 @@ enum Command {
     Rules(rules_cmd::RulesArgs),
     /// Generate a policy, its DNS records, zone-file lines and hosting files.
     Generate(generate::GenerateArgs),
+    /// Check live domains: DNS over HTTPS, the policy fetched over HTTPS, one verdict each
+    /// (exit 0 fine, 1 broken, 3 incomplete, 2 usage error).
+    Check(check::CheckArgs),
     /// Read TLS-RPT reports (RFC 8460): totals, failures explained and how to fix them, advice.
     Report(report::ReportArgs),
 }
@@ -51,5 +55,6 @@ fn main() -> ExitCode {
         Command::Rules(args) => rules_cmd::run(&args),
         Command::Generate(args) => generate::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }

@@ -344,7 +344,7 @@ fn write_csv(w: &mut impl Write, agg: &Aggregate) -> io::Result<()> {
 }
 
 /// RFC 4180 quoting; text that a spreadsheet would take for a formula gets a leading `'`.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -248,6 +248,13 @@ pub fn lint_zone_domain(src: &[u8], mode: Option<mta_sts::Mode>, domain: &str) -
     lint_zone_for(src, mode, Some(&domain))
 }
 
+/// The comment line a live check writes before the TXT answer for `owner`
+/// (`; _mta-sts.example.com TXT: NXDOMAIN`), if there is one.
+fn answer_comment(src: &[u8], owner: &str) -> Option<Span> {
+    let want = format!("; {owner} TXT:");
+    txt::lines(src).find(|l| src[l.start..l.end].starts_with(want.as_bytes()))
+}
+
 /// Follow CNAME records of `rrs` from `owner` (at most 8 hops, loops stop): the owner
 /// whose records answer a query for `owner`.
 fn cname_chain_end(src: &[u8], rrs: &[zone::ZoneRr], owner: &str) -> String {
@@ -304,19 +311,27 @@ fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) ->
         let sts_delegated = only.is_none() && cname_at(format!("_mta-sts.{domain}"));
         let tlsrpt_delegated = only.is_none() && cname_at(format!("_smtp._tls.{domain}"));
         let sts_present = sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
-        let mut local = diagnostic::Sink::new();
-        let sts = if sts_records.is_empty() {
-            None
-        } else {
-            lint_txt(&proto::STS, src, sts_records, &mut local)
+        // One domain's answers: an empty RRset is itself a finding (`*-NOT-FOUND`), shown
+        // at the comment line that records the question.
+        let judge_set = |proto: &'static Proto, owner: String, records: Vec<txt::TxtRecord>, sink: &mut diagnostic::Sink| {
+            if records.is_empty() && only.is_none() {
+                return None;
+            }
+            let empty = records.is_empty();
+            let chosen = lint_txt(proto, src, records, sink);
+            if empty {
+                let line = answer_comment(src, &owner).unwrap_or(Span::new(0, 0));
+                for d in &mut sink.diagnostics {
+                    d.span = line;
+                }
+            }
+            chosen
         };
+        let mut local = diagnostic::Sink::new();
+        let sts = judge_set(&proto::STS, format!("_mta-sts.{domain}"), sts_records, &mut local);
         let sts_ok = !has_error(&local);
         let mut local_t = diagnostic::Sink::new();
-        let tlsrpt = if tlsrpt_records.is_empty() {
-            None
-        } else {
-            lint_txt(&proto::TLSRPT, src, tlsrpt_records, &mut local_t)
-        };
+        let tlsrpt = judge_set(&proto::TLSRPT, format!("_smtp._tls.{domain}"), tlsrpt_records, &mut local_t);
         let tlsrpt_ok = !has_error(&local_t);
         sink.diagnostics
             .extend(local.diagnostics.into_iter().chain(local_t.diagnostics));

@@ -106,6 +106,8 @@ fn no_record_is_not_configured() {
     let r = judge(&e);
     assert_eq!(r.verdict, Verdict::NotConfigured);
     assert!(r.headline().contains("no `v=STSv1` record"), "{}", r.headline());
+    let (_, d) = r.findings().into_iter().find(|(_, d)| d.rule.code == "STS-TXT-NOT-FOUND").expect("not found");
+    assert_eq!(&r.dns_text[d.span.start..d.span.end], "; _mta-sts.example.com TXT: NXDOMAIN");
 }
 
 #[test]
