@@ -680,9 +680,11 @@ fn test_bed_tests() -> Result<()> {
     run_cargo(&["test", "-p", "mtasts-testbed", "--", "--ignored"])
 }
 
-/// The live check against the test bed: `mtasts check` over every scenario.
+/// The live check against the test bed: `mtasts check` over every scenario, and the
+/// proxy's policy API fetching from the bed's nginx.
 fn live_check_tests() -> Result<()> {
-    run_cargo(&["test", "-p", "mtasts-cli", "--test", "check_testbed", "--", "--ignored"])
+    run_cargo(&["test", "-p", "mtasts-cli", "--test", "check_testbed", "--", "--ignored"])?;
+    run_cargo(&["test", "-p", "mtasts-proxy", "--test", "testbed", "--", "--ignored"])
 }
 
 /// `trunk build --release`: the page, optimized by wasm-opt, into dist/.

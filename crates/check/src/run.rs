@@ -81,7 +81,7 @@ pub async fn run(
 
     enum Outcome {
         Answer(usize, DnsAnswer),
-        Fetch(Result<FetchEvidence, String>),
+        Fetch(Result<Box<FetchEvidence>, String>),
     }
     type Pending<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
     let mut pending: FuturesUnordered<Pending<'_>> = FuturesUnordered::new();
@@ -94,7 +94,9 @@ pub async fn run(
     match policy {
         Ok(source) => {
             let name = name.clone();
-            pending.push(Box::pin(async move { Outcome::Fetch(source.fetch(&name).await) }));
+            pending.push(Box::pin(async move {
+                Outcome::Fetch(source.fetch(&name).await.map(Box::new))
+            }));
         }
         Err(why) => {
             evidence.fetch_unavailable = Some(why.clone());
@@ -130,7 +132,7 @@ pub async fn run(
                 let failure = match result {
                     Ok(f) => {
                         let failure = f.error.as_ref().map(|e| e.message.clone());
-                        evidence.fetch = Some(f);
+                        evidence.fetch = Some(*f);
                         failure
                     }
                     Err(why) => {

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use clap::Parser;
 use mtasts_check::fetch::SystemLookup;
 use mtasts_check::lookup::Lookup;
+use mtasts_check::native::{DohLookup, ReqwestHttp};
 use mtasts_proxy::Config;
 
 /// Serve the mtasts web page (the bundle `trunk build --release` writes to dist/) and
@@ -47,14 +48,18 @@ struct Args {
     rate_per_minute: u32,
 }
 
-/// The lookup for `mta-sts.<domain>`.
-fn lookup_for(resolver: Option<&str>) -> Arc<dyn Lookup> {
-    // TODO(DoH): when mtasts_check has its DNS-over-HTTPS `Lookup`, build it from
-    // `resolver` here. Until then every lookup uses the system resolver.
-    if let Some(url) = resolver {
-        eprintln!("mtasts-proxy: note: --resolver {url} is not used yet; the system resolver looks up policy hosts");
-    }
-    Arc::new(SystemLookup)
+/// The lookup for `mta-sts.<domain>`: the DoH resolver when one is given (the same kind
+/// of lookup as the page's and the CLI's), else the system resolver.
+fn lookup_for(resolver: Option<&str>, extra_roots_pem: &[u8]) -> Result<Arc<dyn Lookup>, String> {
+    let Some(url) = resolver else {
+        return Ok(Arc::new(SystemLookup));
+    };
+    mtasts_check::dns::check_resolver(url)?;
+    let http = ReqwestHttp::new(std::time::Duration::from_secs(10), extra_roots_pem)?;
+    Ok(Arc::new(DohLookup {
+        http,
+        resolver: url.to_string(),
+    }))
 }
 
 #[tokio::main]
@@ -69,7 +74,6 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let mut config = Config::new(&args.dir);
-    config.lookup = lookup_for(args.resolver.as_deref());
     config.fetch.https_port = args.https_port;
     config.fetch.allow_loopback = args.allow_loopback;
     config.max_concurrent = args.max_concurrent.max(1);
@@ -87,6 +91,13 @@ async fn main() -> ExitCode {
         eprintln!("mtasts-proxy: --ca-file: {e}");
         return ExitCode::from(2);
     }
+    config.lookup = match lookup_for(args.resolver.as_deref(), &config.fetch.extra_roots_pem) {
+        Ok(lookup) => lookup,
+        Err(e) => {
+            eprintln!("mtasts-proxy: --resolver: {e}");
+            return ExitCode::from(2);
+        }
+    };
     for origin in &args.allow_origin {
         if let Err(e) = mtasts_proxy::parse_origin(origin) {
             eprintln!("mtasts-proxy: --allow-origin: {e}");

@@ -72,7 +72,7 @@ fn read(q: &Question, bytes: &[u8], out: &mut DnsAnswer) -> Result<(), String> {
         let rr = rr.map_err(|e| format!("malformed record in the answer: {e}"))?;
         let data = match rr.data() {
             AllRecordData::Txt(txt) => {
-                let strings: Vec<&[u8]> = txt.iter().map(|s| s.as_ref()).collect();
+                let strings: Vec<&[u8]> = txt.iter().collect();
                 txt_presentation(&strings)
             }
             AllRecordData::Mx(mx) => format!("{} {}.", mx.preference(), dotless(&mx.exchange().to_string())),
