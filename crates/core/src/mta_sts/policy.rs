@@ -113,7 +113,13 @@ impl Key {
         }
     }
     pub fn from_name(name: &[u8]) -> Option<Key> {
-        Key::ALL.into_iter().find(|k| k.name().as_bytes() == name)
+        match name {
+            b"version" => Some(Key::Version),
+            b"mode" => Some(Key::Mode),
+            b"max_age" => Some(Key::MaxAge),
+            b"mx" => Some(Key::Mx),
+            _ => None,
+        }
     }
     /// The registered key this name is a case variant of (`Mode`, `MX`, `Max_Age`).
     pub fn case_variant(name: &[u8]) -> Option<Key> {
@@ -142,46 +148,149 @@ pub struct PolicyDoc<'a> {
     pub legacy_json: bool,
     /// First invalid UTF-8 sequence (offset, length).
     pub utf8_error: Option<(usize, usize)>,
-    /// Each field line with a registered name, in order.
-    pub fields: Vec<(Key, FieldRef)>,
     /// Each `mx` line with its value parsed once, for the many rules that look at it.
     pub mx: Vec<(FieldRef, Result<PatternRef<'a>, pattern::PatternError>)>,
     /// Lines ending in LF and in CRLF.
     pub lf_lines: usize,
     pub crlf_lines: usize,
-    empty: bool,
-    first: [Option<FieldRef>; 4],
-    odd_lines: Vec<usize>,
     /// Offsets of bytes that break lines other than LF and CRLF: a CR not before LF, VT,
     /// FF, and the starts of NEL, LS and PS.
     pub breaks: Vec<usize>,
+    empty: bool,
+    first: [Option<FieldRef>; 4],
+    /// Each `version`, `mode` and `max_age` line, in order. `mx` lines are only in `mx`:
+    /// a large policy is thousands of them, and the rules that want the others should not
+    /// walk past them.
+    other_fields: Vec<(Key, FieldRef)>,
+    odd_lines: Vec<usize>,
+    /// Indices into `mx` of the lines whose value is not a valid pattern.
+    mx_errors: Vec<usize>,
+    /// Indices into `mx` of the valid wildcard patterns.
+    mx_wildcards: Vec<usize>,
+}
+
+/// What the line scanner does at a byte [`next_stop`] stops at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ScanClass {
+    /// Nothing: a tab or another control character.
+    Plain,
+    Newline,
+    Colon,
+    /// CR, VT or FF: a line break other than LF, unless it is the CR of a CRLF.
+    OddControl,
+    /// The first byte of a UTF-8 sequence that might be NEL, LS or PS.
+    MaybeUnicodeBreak,
+}
+
+static SCAN: [ScanClass; 256] = {
+    let mut t = [ScanClass::Plain; 256];
+    t[b'\n' as usize] = ScanClass::Newline;
+    t[b':' as usize] = ScanClass::Colon;
+    t[b'\r' as usize] = ScanClass::OddControl;
+    t[0x0B] = ScanClass::OddControl;
+    t[0x0C] = ScanClass::OddControl;
+    t[0xC2] = ScanClass::MaybeUnicodeBreak;
+    t[0xE2] = ScanClass::MaybeUnicodeBreak;
+    t
+};
+
+/// The offset of the first byte at or after `from` that the line scan must look at: a
+/// control character (LF, CR, VT and FF among them), `:`, or a byte of a multi-byte
+/// UTF-8 sequence; `src.len()` when there is none. Eight bytes at a time: lines are
+/// mostly plain ASCII text between a `:` and a CRLF.
+fn next_stop(src: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = src.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
+        let word = u64::from_le_bytes(*chunk);
+        let colon = word ^ (ONES * u64::from(b':'));
+        // The high bit of a byte is set below where its byte is below 0x20, is `:`, or
+        // has its own high bit set. A borrow can set more bits above the first such byte,
+        // never below it, so the lowest set bit is exact.
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+        let is_colon = colon.wrapping_sub(ONES) & !colon;
+        let stops = (below_space | is_colon | word) & HIGH;
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = src.get(i) {
+        if b < 0x20 || b == b':' || b >= 0x80 {
+            return i;
+        }
+        i += 1;
+    }
+    src.len()
+}
+
+/// NEL (C2 85), LS (E2 80 A8) or PS (E2 80 A9) starts at `at`.
+fn unicode_break_at(src: &[u8], at: usize) -> bool {
+    matches!(src.get(at..), Some([0xC2, 0x85, ..] | [0xE2, 0x80, 0xA8 | 0xA9, ..]))
 }
 
 impl<'a> PolicyDoc<'a> {
     pub fn parse(src: &'a [u8]) -> PolicyDoc<'a> {
         let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        // Size the vectors once: a 64 KiB policy has thousands of lines.
+        // Validate UTF-8 once for the whole file, so each `mx` value is sliced as text
+        // instead of validated again.
+        let text = std::str::from_utf8(src);
+        let utf8_error = match &text {
+            Ok(_) => None,
+            Err(e) => Some((e.valid_up_to(), e.error_len().unwrap_or(src.len() - e.valid_up_to()))),
+        };
+        let text = text.ok();
+        // Size the vectors once: a 64 KiB policy has thousands of lines, nearly all `mx`.
         let line_count = memchr::memchr_iter(b'\n', src).count() + 1;
         let mut lines = Vec::with_capacity(line_count);
-        let mut fields = Vec::with_capacity(line_count);
+        let mut mx = Vec::with_capacity(line_count);
+        let mut other_fields = Vec::new();
         let mut odd_lines = Vec::new();
+        let mut breaks = Vec::new();
+        let mut mx_errors = Vec::new();
+        let mut mx_wildcards = Vec::new();
         let mut first = [None; 4];
         let (mut lf_lines, mut crlf_lines) = (0, 0);
         let mut pos = body_start;
+        // One pass over the bytes: each line's end and first `:`, and the odd line breaks.
         while pos < src.len() {
-            let rest = &src[pos..];
-            let (content_end, term, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) if i > 0 && rest[i - 1] == b'\r' => (pos + i - 1, Term::CrLf, pos + i + 1),
-                Some(i) => (pos + i, Term::Lf, pos + i + 1),
-                None => (src.len(), Term::Eof, src.len()),
+            let mut colon = None;
+            let mut i = pos;
+            let (content_end, term, next) = loop {
+                i = next_stop(src, i);
+                let Some(&b) = src.get(i) else {
+                    break (src.len(), Term::Eof, src.len());
+                };
+                match SCAN[usize::from(b)] {
+                    ScanClass::Plain => {}
+                    ScanClass::Newline => {
+                        break if i > pos && src[i - 1] == b'\r' {
+                            crlf_lines += 1;
+                            (i - 1, Term::CrLf, i + 1)
+                        } else {
+                            lf_lines += 1;
+                            (i, Term::Lf, i + 1)
+                        };
+                    }
+                    ScanClass::Colon => {
+                        colon.get_or_insert(i);
+                    }
+                    ScanClass::OddControl => {
+                        if !(b == b'\r' && src.get(i + 1) == Some(&b'\n')) {
+                            breaks.push(i);
+                        }
+                    }
+                    ScanClass::MaybeUnicodeBreak => {
+                        if unicode_break_at(src, i) {
+                            breaks.push(i);
+                        }
+                    }
+                }
+                i += 1;
             };
-            match term {
-                Term::Lf => lf_lines += 1,
-                Term::CrLf => crlf_lines += 1,
-                Term::Eof => {}
-            }
             let span = Span::new(pos, content_end);
-            let shape = shape_of(src, span);
+            let shape = shape_of(src, span, colon);
             let mut normal = false;
             if let Shape::Field { name, value, colon } = shape
                 && let Some(key) = Key::from_name(&src[name.start..name.end])
@@ -191,8 +300,21 @@ impl<'a> PolicyDoc<'a> {
                     name,
                     value,
                 };
-                fields.push((key, field));
                 first[key as usize].get_or_insert(field);
+                if key == Key::Mx {
+                    let parsed = match text.and_then(|t| t.get(value.start..value.end)) {
+                        Some(v) => pattern::parse_str(v),
+                        None => pattern::parse_ref(&src[value.start..value.end]),
+                    };
+                    match &parsed {
+                        Err(_) => mx_errors.push(mx.len()),
+                        Ok(p) if p.wildcard => mx_wildcards.push(mx.len()),
+                        Ok(_) => {}
+                    }
+                    mx.push((field, parsed));
+                } else {
+                    other_fields.push((key, field));
+                }
                 // A registered field, written plainly: no line rule has anything to say.
                 normal = name.start == span.start && name.end == colon;
             }
@@ -209,26 +331,23 @@ impl<'a> PolicyDoc<'a> {
         }
         let body = &src[body_start..];
         // Early drafts served JSON; a body that opens with `{` is that format.
-        let legacy_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        let mx = fields
-            .iter()
-            .filter(|(k, _)| *k == Key::Mx)
-            .map(|(_, f)| (*f, pattern::parse_ref(&src[f.value.start..f.value.end])))
-            .collect();
+        let first_visible = body.iter().find(|b| !b.is_ascii_whitespace());
         PolicyDoc {
-            mx,
-            lf_lines,
-            crlf_lines,
-            empty: body.iter().all(u8::is_ascii_whitespace),
-            first,
-            odd_lines,
-            breaks: odd_breaks(src, body_start),
             src,
             body_start,
             lines,
-            legacy_json,
-            utf8_error: crate::text::utf8_error(src),
-            fields,
+            legacy_json: first_visible == Some(&b'{'),
+            utf8_error,
+            mx,
+            lf_lines,
+            crlf_lines,
+            breaks,
+            empty: first_visible.is_none(),
+            first,
+            other_fields,
+            odd_lines,
+            mx_errors,
+            mx_wildcards,
         }
     }
 
@@ -258,9 +377,16 @@ impl<'a> PolicyDoc<'a> {
         self.first[key as usize]
     }
 
-    /// Every line with this registered name.
+    /// Every line with this registered name, in order.
     pub fn all(&self, key: Key) -> impl Iterator<Item = FieldRef> + '_ {
-        self.fields.iter().filter(move |(k, _)| *k == key).map(|(_, f)| *f)
+        let (mx, others): (&[_], &[_]) = if key == Key::Mx {
+            (&self.mx, &[])
+        } else {
+            (&[], &self.other_fields)
+        };
+        mx.iter()
+            .map(|(f, _)| *f)
+            .chain(others.iter().filter(move |(k, _)| *k == key).map(|(_, f)| *f))
     }
 
     /// The mode a sender would use, if the first `mode` line is valid.
@@ -278,9 +404,26 @@ impl<'a> PolicyDoc<'a> {
         self.mx.iter().filter_map(|(f, p)| p.as_ref().ok().map(|p| (*f, *p)))
     }
 
+    /// Every `mx` line with a valid wildcard pattern (`*.example.com`), in order.
+    pub fn mx_wildcards(&self) -> impl Iterator<Item = (FieldRef, PatternRef<'a>)> + '_ {
+        self.mx_wildcards.iter().filter_map(|&i| match &self.mx[i] {
+            (f, Ok(p)) => Some((*f, *p)),
+            (_, Err(_)) => None,
+        })
+    }
+
     /// Every `mx` line with the parse result of its value.
     pub fn mx_lines(&self) -> impl Iterator<Item = (FieldRef, Result<&PatternRef<'a>, &pattern::PatternError>)> + '_ {
         self.mx.iter().map(|(f, p)| (*f, p.as_ref()))
+    }
+
+    /// Every `mx` line whose value is not a valid pattern, with why, in order: the rules
+    /// about bad values look only at these, not at every `mx` line.
+    pub fn mx_errors(&self) -> impl Iterator<Item = (FieldRef, &pattern::PatternError)> + '_ {
+        self.mx_errors.iter().filter_map(|&i| match &self.mx[i] {
+            (f, Err(e)) => Some((*f, e)),
+            (_, Ok(_)) => None,
+        })
     }
 
     /// The line terminator the file mostly uses, for fixes that insert lines.
@@ -290,38 +433,15 @@ impl<'a> PolicyDoc<'a> {
 
     /// The policy a sender would use, assuming the file is valid.
     pub fn to_policy(&self) -> Option<Policy> {
+        let mut mx = Vec::with_capacity(self.mx.len() - self.mx_errors.len());
+        mx.extend(self.mx_patterns().map(|(_, p)| p.text()));
         Some(Policy {
             version: String::from_utf8_lossy(self.bytes(self.first(Key::Version)?.value)).into_owned(),
             mode: self.mode()?,
             max_age: self.max_age()?,
-            mx: self.mx_patterns().map(|(_, p)| p.text()).collect(),
+            mx,
         })
     }
-}
-
-/// Offsets of line-breaking bytes other than LF and CRLF (see [`PolicyDoc::breaks`]).
-fn odd_breaks(src: &[u8], from: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let body = &src[from..];
-    for i in memchr::memchr3_iter(b'\r', 0x0B, 0x0C, body) {
-        if !(body[i] == b'\r' && body.get(i + 1) == Some(&b'\n')) {
-            out.push(from + i);
-        }
-    }
-    if !body.is_ascii() {
-        for i in memchr::memchr2_iter(0xC2, 0xE2, body) {
-            let next = &body[i + 1..];
-            let hit = match body[i] {
-                0xC2 => next.first() == Some(&0x85),
-                _ => next.first() == Some(&0x80) && matches!(next.get(1), Some(0xA8) | Some(0xA9)),
-            };
-            if hit {
-                out.push(from + i);
-            }
-        }
-        out.sort_unstable();
-    }
-    out
 }
 
 /// `1*10 DIGIT`; the RFC's cap is checked separately.
@@ -334,7 +454,8 @@ pub fn parse_max_age(value: &[u8]) -> Option<u64> {
         .try_fold(0u64, |n, d| n.checked_mul(10)?.checked_add(u64::from(d - b'0')))
 }
 
-fn shape_of(src: &[u8], span: Span) -> Shape {
+/// `colon` is the offset of the line's first `:`, found by the line scan.
+fn shape_of(src: &[u8], span: Span, colon: Option<usize>) -> Shape {
     let line = &src[span.start..span.end];
     if line.iter().all(|&b| is_wsp(b)) {
         return Shape::Blank;
@@ -342,7 +463,7 @@ fn shape_of(src: &[u8], span: Span) -> Shape {
     if line.trim_ascii_start().first() == Some(&b'#') {
         return Shape::Comment;
     }
-    let Some(colon) = line.iter().position(|&b| b == b':') else {
+    let Some(colon) = colon.map(|at| at - span.start) else {
         return Shape::NoColon;
     };
     let lead = leading_wsp(line);
@@ -355,5 +476,102 @@ fn shape_of(src: &[u8], span: Span) -> Shape {
         name,
         colon: span.start + colon,
         value: Span::new(span.start + v_start, span.start + v_end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line model as first written, one simple pass per question, to hold the
+    /// one-pass scanner against.
+    /// A line as (content, terminator, terminator span, shape).
+    type RefLine = (Span, Term, Span, Shape);
+
+    fn reference(src: &[u8]) -> (Vec<RefLine>, Vec<usize>) {
+        let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let mut lines = Vec::new();
+        let mut pos = body_start;
+        while pos < src.len() {
+            let rest = &src[pos..];
+            let (content_end, term, next) = match rest.iter().position(|&b| b == b'\n') {
+                Some(i) if i > 0 && rest[i - 1] == b'\r' => (pos + i - 1, Term::CrLf, pos + i + 1),
+                Some(i) => (pos + i, Term::Lf, pos + i + 1),
+                None => (src.len(), Term::Eof, src.len()),
+            };
+            let span = Span::new(pos, content_end);
+            let colon = src[span.start..span.end]
+                .iter()
+                .position(|&b| b == b':')
+                .map(|i| span.start + i);
+            lines.push((span, term, Span::new(content_end, next), shape_of(src, span, colon)));
+            pos = next;
+        }
+        let body = &src[body_start..];
+        let mut breaks = Vec::new();
+        for (i, &b) in body.iter().enumerate() {
+            let odd = match b {
+                b'\r' => body.get(i + 1) != Some(&b'\n'),
+                0x0B | 0x0C => true,
+                0xC2 => body.get(i + 1) == Some(&0x85),
+                0xE2 => body.get(i + 1) == Some(&0x80) && matches!(body.get(i + 2), Some(0xA8 | 0xA9)),
+                _ => false,
+            };
+            if odd {
+                breaks.push(body_start + i);
+            }
+        }
+        (lines, breaks)
+    }
+
+    #[test]
+    fn one_pass_scan_matches_reference() {
+        const PIECES: &[&[u8]] = &[
+            b"mx",
+            b": ",
+            b":",
+            b"example.com",
+            b"\r\n",
+            b"\n",
+            b"\r",
+            b"\x0b",
+            b"\x0c",
+            b" ",
+            b"\t",
+            b"#",
+            b"\xc2\x85",
+            b"\xe2\x80\xa8",
+            b"\xe2\x80\xa9",
+            b"\xc3\xa9",
+            b"\xe2",
+            b"\xff",
+            b"version",
+            b"\xef\xbb\xbf",
+            b"abcdefghijklmnop",
+            b"\x00",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut src = Vec::new();
+            for _ in 0..next() % 24 {
+                src.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+            let doc = PolicyDoc::parse(&src);
+            let (lines, breaks) = reference(&src);
+            let got: Vec<_> = doc
+                .lines
+                .iter()
+                .map(|l| (l.span, l.term, l.term_span, l.shape))
+                .collect();
+            assert_eq!(format!("{got:?}"), format!("{lines:?}"), "{src:?}");
+            assert_eq!(doc.breaks, breaks, "{src:?}");
+            assert_eq!(doc.utf8_error, crate::text::utf8_error(&src), "{src:?}");
+        }
     }
 }

@@ -98,12 +98,28 @@ impl Eq for PatternKey<'_> {}
 
 impl std::hash::Hash for PatternKey<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        // FNV-1a over the lower-cased bytes, fed to the hasher as one word.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(self.wildcard);
-        for b in self.domain.bytes() {
-            h = (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0000_0100_0000_01b3);
+        // Eight bytes at a time, each with its 0x20 bit set: that lower-cases ASCII letters
+        // and leaves equal bytes equal, so names that differ only in case hash alike (a
+        // few other bytes collide too, `@` with `` ` ``, which only costs a comparison).
+        const CASE: u64 = 0x2020_2020_2020_2020;
+        const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mix = |h: u64, word: u64| (h.rotate_left(23) ^ (word | CASE)).wrapping_mul(MUL);
+        let bytes = self.domain.as_bytes();
+        let mut h = (bytes.len() as u64) << 1 | u64::from(self.wildcard);
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut buf = [0u8; 8];
+            buf.copy_from_slice(word);
+            h = mix(h, u64::from_le_bytes(buf));
         }
-        state.write_u64(h);
+        let tail = words.remainder();
+        if !tail.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..tail.len()].copy_from_slice(tail);
+            h = mix(h, u64::from_le_bytes(buf));
+        }
+        // The table picks buckets by the low bits: fold the well-mixed high half into them.
+        state.write_u64(h ^ (h >> 32));
     }
 }
 

@@ -128,8 +128,35 @@ pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
     parse_ref(value).map(PatternRef::to_owned)
 }
 
+/// Parse one pattern from text, without allocating for a valid one and without checking
+/// UTF-8 again (the policy parser validates the whole file once).
+pub fn parse_str(value: &str) -> Result<PatternRef<'_>, PatternError> {
+    if let Some(start) = plain_domain_start(value.as_bytes())
+        && let Some(domain) = value.get(start..)
+    {
+        return Ok(PatternRef {
+            wildcard: start == 2,
+            domain,
+        });
+    }
+    parse_ref(value.as_bytes())
+}
+
 /// Parse one pattern without allocating for a valid one.
 pub fn parse_ref(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
+    if let Some(start) = plain_domain_start(value)
+        && let Ok(domain) = std::str::from_utf8(&value[start..])
+    {
+        return Ok(PatternRef {
+            wildcard: start == 2,
+            domain,
+        });
+    }
+    parse_full(value)
+}
+
+/// The whole grammar, every error: what [`plain_domain_start`] spares the common case.
+fn parse_full(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
     if value.is_empty() {
         return Err(PatternError::Empty);
     }
@@ -164,6 +191,66 @@ pub fn parse_ref(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
         why: "not ASCII",
     })?;
     Ok(PatternRef { wildcard, domain })
+}
+
+/// What the quick check of a plain pattern makes of a byte.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PlainClass {
+    Other,
+    Alnum,
+    Hyphen,
+    Dot,
+}
+
+static PLAIN: [PlainClass; 256] = {
+    let mut t = [PlainClass::Other; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        if b.is_ascii_alphanumeric() {
+            t[i] = PlainClass::Alnum;
+        }
+        i += 1;
+    }
+    t[b'-' as usize] = PlainClass::Hyphen;
+    t[b'.' as usize] = PlainClass::Dot;
+    t
+};
+
+/// Where the domain starts (0, or 2 after `*.`) when `value` is a valid pattern of the
+/// common kind: LDH labels of 1 to 63 bytes that neither start nor end with `-` and have
+/// no `--` at their third byte (a possible `xn--` label, whose Punycode needs checking),
+/// at most 253 bytes in all. `None` sends the value to the full parser, which accepts it
+/// or says why not; everything accepted here, the full parser accepts the same way.
+fn plain_domain_start(value: &[u8]) -> Option<usize> {
+    let start = if value.starts_with(b"*.") { 2 } else { 0 };
+    let domain = &value[start..];
+    if domain.is_empty() || value.len() > 253 {
+        return None;
+    }
+    let mut label_start = 0;
+    // As if a `.` came before the name: the first label starts at 0.
+    let mut prev = PlainClass::Dot;
+    for (i, &b) in domain.iter().enumerate() {
+        let class = PLAIN[usize::from(b)];
+        match class {
+            PlainClass::Alnum => {}
+            PlainClass::Hyphen => {
+                if prev == PlainClass::Dot || (i - label_start == 3 && prev == PlainClass::Hyphen) {
+                    return None;
+                }
+            }
+            PlainClass::Dot => {
+                if prev != PlainClass::Alnum || i - label_start > 63 {
+                    return None;
+                }
+                label_start = i + 1;
+            }
+            PlainClass::Other => return None,
+        }
+        prev = class;
+    }
+    (prev == PlainClass::Alnum && domain.len() - label_start <= 63).then_some(start)
 }
 
 /// RFC 5321 `Domain`, plus the DNS length limits.
@@ -264,4 +351,79 @@ pub fn looks_numeric<'p>(p: impl Into<PatternRef<'p>>) -> bool {
         && p.domain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && p.domain.split('.').count() == 4
         && p.domain.split('.').all(|l| !l.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The quick check accepts only what the full parser accepts, with the same result.
+    #[test]
+    fn plain_check_agrees_with_full_parser() {
+        const ALPHABET: &[u8] = b"aAxXnN09-.*_ \xc3";
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            let len = (next() % 14) as usize;
+            let mut value: Vec<u8> = (0..len)
+                .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
+                .collect();
+            if next() % 4 == 0 {
+                value.splice(0..0, *b"*.");
+            }
+            check_same(&value, &mut accepted);
+        }
+        // Lengths around the label and name limits.
+        for label in [62, 63, 64] {
+            for wildcard in [false, true] {
+                let mut value = if wildcard { b"*.".to_vec() } else { Vec::new() };
+                value.extend(std::iter::repeat_n(b'a', label));
+                value.extend_from_slice(b".example.com");
+                check_same(&value, &mut accepted);
+            }
+        }
+        for total in [250, 251, 252, 253, 254, 255] {
+            for wildcard in [false, true] {
+                let mut value = if wildcard { b"*.".to_vec() } else { Vec::new() };
+                while value.len() < total {
+                    value.extend_from_slice(if total - value.len() >= 10 { b"abcdefghi." } else { b"a" });
+                }
+                if value.ends_with(b".") {
+                    value.push(b'b');
+                }
+                check_same(&value, &mut accepted);
+            }
+        }
+        for value in [
+            &b"xn--bcher-kva.example"[..],
+            b"ab--c.example",
+            b"a--b.example",
+            b"xn--.example",
+            b"mx1.example.com",
+        ] {
+            check_same(value, &mut accepted);
+        }
+        assert!(
+            accepted > 1000,
+            "the generator should reach valid patterns ({accepted})"
+        );
+    }
+
+    fn check_same(value: &[u8], accepted: &mut usize) {
+        let full = parse_full(value);
+        assert_eq!(parse_ref(value), full, "{value:?}");
+        if let Ok(text) = std::str::from_utf8(value) {
+            assert_eq!(parse_str(text), full, "{value:?}");
+        }
+        if plain_domain_start(value).is_some() {
+            assert!(full.is_ok(), "{value:?}");
+            *accepted += 1;
+        }
+    }
 }

@@ -55,8 +55,9 @@ impl<'a> MxCx<'a> {
     pub fn insert_point(&self) -> (Span, usize) {
         let line = self
             .doc
-            .all(Key::Mx)
+            .mx
             .last()
+            .map(|(f, _)| *f)
             .or_else(|| self.doc.first(Key::Mode))
             .map(|f| self.doc.lines[f.line]);
         match line {

@@ -4,8 +4,8 @@ use crate::mta_sts::policy::*;
 crate::rules::rule!("POLICY-MX-BROAD-WILDCARD", Warning, "RFC 8461 §10.4", Policy, "mx_broad_wildcard.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for (f, p) in doc.mx_patterns() {
-        if p.wildcard && crate::mx::public_suffix::is_public_suffix(p.domain) {
+    for (f, p) in doc.mx_wildcards() {
+        if crate::mx::public_suffix::is_public_suffix(p.domain) {
             out.report(
                 &RULE,
                 f.value,

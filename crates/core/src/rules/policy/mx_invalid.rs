@@ -7,9 +7,9 @@ crate::rules::rule!("POLICY-MX-INVALID", Error, "RFC 8461 §3.2, RFC 5321 §4.1.
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     let newline = doc.newline();
-    for (f, parsed) in doc.mx_lines() {
+    for (f, error) in doc.mx_errors() {
         let v = doc.bytes(f.value);
-        let Err(&PatternError::Syntax { at, why }) = parsed else { continue };
+        let &PatternError::Syntax { at, why } = error else { continue };
         // Several patterns on one line: split them, when every piece is valid.
         // (A piece's trailing root dot is dropped too: certain, as for a single pattern.)
         let pieces: Vec<&[u8]> = v

@@ -6,9 +6,9 @@ use crate::text::show;
 crate::rules::rule!("POLICY-MX-LENGTH", Error, "RFC 1035 §2.3.4", Policy, "mx_length.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for (f, parsed) in doc.mx_lines() {
+    for (f, error) in doc.mx_errors() {
         let v = doc.bytes(f.value);
-        if let Err(&PatternError::Length { label, total }) = parsed {
+        if let &PatternError::Length { label, total } = error {
             match label {
                 Some((at, len)) => {
                     let at = f.value.start + at;

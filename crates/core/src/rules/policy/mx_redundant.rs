@@ -7,8 +7,7 @@ crate::rules::rule!("POLICY-MX-REDUNDANT", Info, "RFC 8461 §4.1", Policy, "mx_r
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     // `*.S` covers `L.S`: index the wildcards by S, then look each literal's parent up.
     let wildcards: PatternMap<crate::mx::PatternRef> = doc
-        .mx_patterns()
-        .filter(|(_, p)| p.wildcard)
+        .mx_wildcards()
         .map(|(_, p)| (PatternKey { wildcard: false, domain: p.domain }, p))
         .collect();
     if wildcards.is_empty() {

@@ -6,9 +6,9 @@ use crate::text::show;
 crate::rules::rule!("POLICY-MX-TRAILING-DOT", Error, "RFC 5321 §4.1.2", Policy, "mx_trailing_dot.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for (f, parsed) in doc.mx_lines() {
+    for (f, error) in doc.mx_errors() {
         let v = doc.bytes(f.value);
-        if parsed == Err(&PatternError::TrailingDot) {
+        if *error == PatternError::TrailingDot {
             let dot = Span::new(f.value.end - 1, f.value.end);
             out.report_fix(
                 &RULE,

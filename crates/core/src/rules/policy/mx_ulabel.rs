@@ -6,9 +6,9 @@ use crate::text::show;
 crate::rules::rule!("POLICY-MX-ULABEL", Error, "RFC 8461 §3.2", Policy, "mx_ulabel.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for (f, parsed) in doc.mx_lines() {
+    for (f, error) in doc.mx_errors() {
         let v = doc.bytes(f.value);
-        if let Err(PatternError::ULabel { a_label }) = parsed {
+        if let PatternError::ULabel { a_label } = error {
             let message = if a_label.is_some() {
                 format!("mx `{}` has non-ASCII characters; patterns must use the Punycode A-label form", show(v))
             } else {

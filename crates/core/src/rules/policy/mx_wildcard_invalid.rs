@@ -6,9 +6,9 @@ use crate::text::show;
 crate::rules::rule!("POLICY-MX-WILDCARD-INVALID", Error, "RFC 8461 §3.2, §4.1", Policy, "mx_wildcard_invalid.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    for (f, parsed) in doc.mx_lines() {
+    for (f, error) in doc.mx_errors() {
         let v = doc.bytes(f.value);
-        if let Err(&PatternError::Wildcard { at }) = parsed {
+        if let &PatternError::Wildcard { at } = error {
             let at = f.value.start + at;
             out.report(
                 &RULE,
