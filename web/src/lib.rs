@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod permalink;
 pub mod report_worker;
 pub mod route;
+pub mod rule_docs;
 pub mod state;
 
 pub use components::app::App;

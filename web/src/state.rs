@@ -4,6 +4,7 @@
 use crate::editor_text::{self, Mark, TextEdit};
 use crate::permalink::{self, GenerateLink, LintLink, PermalinkError};
 use crate::route::{Route, View};
+use crate::rule_docs::{RuleDocs, RuleDocsState};
 use mtasts_core::generate::{self, GenerateError, GenerateInput, Generated, LineEnding};
 use mtasts_core::mta_sts::Mode;
 use mtasts_core::{Kind, MxHost, Report, Severity};
@@ -33,6 +34,8 @@ pub struct State {
     pub rule: Option<String>,
     /// A rule code the address asked for that does not exist.
     pub unknown_rule: Option<String>,
+    /// The rule docs, fetched when the Rules view first opens and kept for the session.
+    pub rule_docs: RuleDocsState,
     pub lint: LintState,
     pub generate: GenerateState,
     pub reports: ReportsState,
@@ -223,6 +226,14 @@ pub enum Action {
     ReportsLinkFailed(String),
     /// A table heading was clicked (its `data-sort`).
     ReportsSort(String),
+    /// The rule docs are being fetched.
+    RuleDocsLoading,
+    /// The rule docs arrived.
+    RuleDocsLoaded(Rc<RuleDocs>),
+    /// The rule docs could not be fetched (why, for the user).
+    RuleDocsFailed(String),
+    /// "Try again" after a failure: fetch the docs anew.
+    RuleDocsRetry,
     /// Show the link "Copy link" made.
     ShowLink(String),
     DismissPermalinkError,
@@ -234,6 +245,7 @@ impl Default for State {
             view: View::Lint,
             rule: None,
             unknown_rule: None,
+            rule_docs: RuleDocsState::default(),
             lint: LintState::default(),
             generate: GenerateState::new(GenerateForm::default(), 0),
             reports: ReportsState::default(),
@@ -442,6 +454,18 @@ impl State {
                 };
             }
             Action::ReportsSort(key) => self.reports.sorted = Some(key),
+            Action::RuleDocsLoading => {
+                if !matches!(self.rule_docs, RuleDocsState::Loaded(_)) {
+                    self.rule_docs = RuleDocsState::Loading;
+                }
+            }
+            Action::RuleDocsLoaded(docs) => self.rule_docs = RuleDocsState::Loaded(docs),
+            Action::RuleDocsFailed(why) => self.rule_docs = RuleDocsState::Failed(why),
+            Action::RuleDocsRetry => {
+                if matches!(self.rule_docs, RuleDocsState::Failed(_)) {
+                    self.rule_docs = RuleDocsState::NotLoaded;
+                }
+            }
             Action::ShowLink(link) => self.shown_link = Some(link),
             Action::DismissPermalinkError => self.permalink_error = None,
         }
@@ -1026,6 +1050,36 @@ mod tests {
         assert_eq!(damaged.fragment().unwrap(), "#/reports");
         state.apply(Action::ReportsFailed("no worker".into()));
         assert_eq!(state.reports.failure.as_deref(), Some("no worker"));
+    }
+
+    #[test]
+    fn rule_docs_load_once_and_retry_after_a_failure() {
+        let mut state = State::from_fragment("#/rules/POLICY-BOM", NOW);
+        assert!(state.rule_docs.wants_load());
+        state.apply(Action::RuleDocsLoading);
+        assert_eq!(state.rule_docs, RuleDocsState::Loading);
+        // Retry is for failures only: a fetch under way is not started twice.
+        state.apply(Action::RuleDocsRetry);
+        assert_eq!(state.rule_docs, RuleDocsState::Loading);
+        state.apply(Action::RuleDocsFailed("offline".into()));
+        assert_eq!(state.rule_docs, RuleDocsState::Failed("offline".into()));
+        state.apply(Action::RuleDocsRetry);
+        assert!(state.rule_docs.wants_load());
+        let docs =
+            Rc::new(RuleDocs::from_entries([("POLICY-BOM".to_string(), "# POLICY-BOM: x".to_string())]).unwrap());
+        state.apply(Action::RuleDocsLoading);
+        state.apply(Action::RuleDocsLoaded(docs.clone()));
+        assert_eq!(state.rule_docs, RuleDocsState::Loaded(docs.clone()));
+        // Kept for the session: other views and a late "loading" leave them.
+        state.apply(Action::Navigate {
+            fragment: "#/lint".into(),
+            now: NOW,
+        });
+        state.apply(Action::RuleDocsLoading);
+        state.apply(Action::RuleDocsRetry);
+        assert_eq!(state.rule_docs, RuleDocsState::Loaded(docs));
+        // The docs are not part of the permalink.
+        assert_eq!(state.fragment().unwrap(), "#/lint");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use gloo_timers::future::TimeoutFuture;
 use mtasts_web::permalink::{self, LintLink, PermalinkError};
 use mtasts_web::state::{Action, State};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 use yew::Reducible;
@@ -189,11 +189,141 @@ async fn generate_view_is_clean_and_opens_in_the_linter() {
     root.remove();
 }
 
+/// While alive, `window.fetch` answers requests for rules.json itself, with `status` and
+/// `body` (other requests go to the browser's fetch), and counts them. The test runner
+/// serves no rules.json; this stands in for the one the page's build writes.
+struct RuleDocsServer {
+    original: JsValue,
+    fetches: Rc<js_sys::Object>,
+}
+
+impl RuleDocsServer {
+    fn answer(status: u16, body: &str) -> RuleDocsServer {
+        let window = web_sys::window().unwrap();
+        let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+        let fetches = Rc::new(js_sys::Object::new());
+        js_sys::Reflect::set(&fetches, &"count".into(), &0.into()).unwrap();
+        let make = js_sys::Function::new_with_args(
+            "original, status, body, fetches",
+            "return (url, init) => {
+                if (!String(url).endsWith('rules.json')) return original.call(window, url, init);
+                fetches.count += 1;
+                return Promise.resolve(new Response(body, {status, headers: {'content-type': 'application/json'}}));
+            }",
+        );
+        let args = js_sys::Array::of4(&original, &status.into(), &body.into(), &fetches);
+        let fetch = make.apply(&JsValue::NULL, &args).unwrap();
+        js_sys::Reflect::set(&window, &"fetch".into(), &fetch).unwrap();
+        RuleDocsServer { original, fetches }
+    }
+
+    /// rules.json as the build writes it (`mtasts rules --json --docs`): the tests build the
+    /// engine with its docs.
+    fn docs() -> RuleDocsServer {
+        let list = js_sys::Array::new();
+        for rule in mtasts_core::rules::all() {
+            let entry = js_sys::Object::new();
+            js_sys::Reflect::set(&entry, &"code".into(), &rule.code.into()).unwrap();
+            js_sys::Reflect::set(&entry, &"title".into(), &rule.title().into()).unwrap();
+            js_sys::Reflect::set(&entry, &"doc".into(), &rule.doc.into()).unwrap();
+            list.push(&entry);
+        }
+        let body = js_sys::JSON::stringify(&list).unwrap().as_string().unwrap();
+        RuleDocsServer::answer(200, &body)
+    }
+
+    fn fetches(&self) -> u32 {
+        js_sys::Reflect::get(&self.fetches, &"count".into())
+            .ok()
+            .and_then(|c| c.as_f64())
+            .unwrap_or_default() as u32
+    }
+}
+
+impl Drop for RuleDocsServer {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = js_sys::Reflect::set(&window, &"fetch".into(), &self.original);
+        }
+    }
+}
+
+/// Go to `fragment` as a link would (the page follows `hashchange`).
+fn follow(fragment: &str) {
+    web_sys::window().unwrap().location().set_hash(fragment).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn rule_docs_are_fetched_once_when_the_rules_view_opens() {
+    let server = RuleDocsServer::docs();
+    let (root, app) = render_at("#/lint");
+    wait_for(|| by_testid(&root, "lint-input")).await;
+    TimeoutFuture::new(100).await;
+    assert_eq!(server.fetches(), 0, "the Lint view needs no rule docs");
+
+    follow("#/rules/POLICY-BOM");
+    let body = wait_for(|| {
+        by_testid(&root, "rule-doc")
+            .filter(|d| d.get_attribute("data-code").as_deref() == Some("POLICY-BOM"))
+            .and_then(|d| by_testid(&d, "rule-doc-body"))
+    })
+    .await;
+    let text = body.text_content().unwrap_or_default();
+    assert!(text.contains("What it checks") && text.contains("How to fix"), "{text}");
+    assert!(text.contains("EF BB BF"), "the POLICY-BOM doc: {text}");
+    assert!(by_testid(&root, "rule-doc-loading").is_none());
+
+    // Another rule, another view and back: the docs are kept for the session.
+    follow("#/rules/STS-TXT-EMPTY-FIELD");
+    wait_for(|| {
+        by_testid(&root, "rule-doc")
+            .filter(|d| d.get_attribute("data-code").as_deref() == Some("STS-TXT-EMPTY-FIELD"))
+            .and_then(|d| by_testid(&d, "rule-doc-body"))
+    })
+    .await;
+    follow("#/generate");
+    wait_for(|| by_testid(&root, "view-generate")).await;
+    follow("#/rules");
+    wait_for(|| by_testid(&root, "rules-list")).await;
+    TimeoutFuture::new(100).await;
+    assert_eq!(server.fetches(), 1);
+
+    app.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_rule_docs_fetch_says_why_and_tries_again() {
+    let missing = RuleDocsServer::answer(404, "not found");
+    let (root, app) = render_at("#/rules/POLICY-BOM");
+    // The heading is in the page; only the body waits for the docs.
+    let title = wait_for(|| by_testid(&root, "rule-doc")).await;
+    assert!(title.text_content().unwrap_or_default().contains("byte order mark"));
+    let error = wait_for(|| by_testid(&root, "rule-doc-error")).await;
+    let message = error.text_content().unwrap_or_default();
+    assert!(message.contains("rules.json") && message.contains("404"), "{message}");
+    assert_eq!(error.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(missing.fetches(), 1);
+    drop(missing);
+
+    let server = RuleDocsServer::docs();
+    click(&root, "rule-doc-retry");
+    wait_for(|| by_testid(&root, "rule-doc-body")).await;
+    assert!(by_testid(&root, "rule-doc-error").is_none());
+    assert_eq!(server.fetches(), 1);
+
+    app.destroy();
+    root.remove();
+}
+
 #[wasm_bindgen_test]
 async fn rule_example_opens_in_the_linter() {
+    let _server = RuleDocsServer::docs();
     let (root, app) = render_at("#/rules/POLICY-BOM");
     let doc = wait_for(|| by_testid(&root, "rule-doc")).await;
     assert_eq!(doc.get_attribute("data-code").as_deref(), Some("POLICY-BOM"));
+    // The examples arrive with the docs.
+    wait_for(|| by_testid(&root, "rule-example-open")).await;
     click(&root, "rule-example-open");
     let item = wait_for(|| {
         root.query_selector("[data-testid=\"diagnostic\"][data-code=\"POLICY-BOM\"]")

@@ -95,6 +95,7 @@ pub fn app() -> Html {
             <RulesView
                 rule={state.rule.clone()}
                 unknown={state.unknown_rule.clone()}
+                docs={state.rule_docs.clone()}
                 dispatch={dispatch_cb.clone()}
             />
         },

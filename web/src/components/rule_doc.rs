@@ -1,14 +1,17 @@
 use crate::components::rules_view::subject_phrase;
 use crate::markdown::{self, Block, inline_html, rich};
+use crate::rule_docs::{RULE_DOCS_URL, RuleDocsState};
 use crate::state::Action;
 use mtasts_core::Kind;
 use mtasts_core::mta_sts::Mode;
-use mtasts_core::rule::{DocExample, Section};
+use mtasts_core::rule::{DocExample, Section, doc_examples, doc_section};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RuleDocProps {
     pub code: &'static str,
+    /// The docs, fetched on demand: the heading shows at once, the body when they arrive.
+    pub docs: RuleDocsState,
     pub dispatch: Callback<Action>,
 }
 
@@ -18,11 +21,26 @@ pub fn rule_doc(props: &RuleDocProps) -> Html {
     let Some(rule) = mtasts_core::rules::by_code(props.code) else {
         return Html::default();
     };
-    let examples = rule.examples();
-    // Examples are numbered in doc order over the Example and How to fix sections, as
-    // `Rule::examples` lists them.
-    let mut next_example = 0;
     let subject = subject_phrase(rule.subject);
+    let body = match &props.docs {
+        RuleDocsState::NotLoaded | RuleDocsState::Loading => html! {
+            <p class="rule-doc-loading" role="status" data-testid="rule-doc-loading">{ "Loading the rule's doc…" }</p>
+        },
+        RuleDocsState::Failed(why) => failed(why, true, &props.dispatch),
+        RuleDocsState::Loaded(docs) => match docs.get(rule.code) {
+            Some(doc) => doc_body(doc, &props.dispatch),
+            // Only a rules.json from another build of the page lacks a rule: a reload
+            // fetches the page and the file anew.
+            None => failed(
+                &format!(
+                    "{RULE_DOCS_URL} has no doc for {}: it is from another version of this page. Reload the page.",
+                    rule.code
+                ),
+                false,
+                &props.dispatch,
+            ),
+        },
+    };
     html! {
         <article class="rule-doc" data-testid="rule-doc" data-code={rule.code} aria-labelledby="rule-title">
             <h1 id="rule-title"><code>{ rule.code }</code><span class="rule-title">{ rich(rule.title()) }</span></h1>
@@ -30,8 +48,21 @@ pub fn rule_doc(props: &RuleDocProps) -> Html {
                 <span class={classes!("badge", format!("sev-{}", rule.severity.as_str()))}>{ rule.severity.as_str() }</span>
                 { format!(" {} · checks {subject}", rule.rfc) }
             </p>
+            { body }
+        </article>
+    }
+}
+
+/// The doc's sections, its examples with buttons that open them in the linter.
+fn doc_body(doc: &str, dispatch: &Callback<Action>) -> Html {
+    let examples = doc_examples(doc);
+    // Examples are numbered in doc order over the Example and How to fix sections, as
+    // `doc_examples` lists them.
+    let mut next_example = 0;
+    html! {
+        <div class="rule-doc-body" data-testid="rule-doc-body">
             { for Section::ALL.into_iter().map(|section| {
-                let text = rule.section(section);
+                let text = doc_section(doc, section);
                 if text.is_empty() {
                     return Html::default();
                 }
@@ -47,12 +78,27 @@ pub fn rule_doc(props: &RuleDocProps) -> Html {
                                 }
                                 _ => None,
                             };
-                            render_block(block, example, &props.dispatch)
+                            render_block(block, example, dispatch)
                         }) }
                     </section>
                 }
             }) }
-        </article>
+        </div>
+    }
+}
+
+/// Why the doc is not shown, with "Try again" when another fetch may help.
+fn failed(why: &str, retry: bool, dispatch: &Callback<Action>) -> Html {
+    let onclick = dispatch.reform(|_: MouseEvent| Action::RuleDocsRetry);
+    html! {
+        <div class="banner banner-error rule-doc-error" role="alert" data-testid="rule-doc-error">
+            <p>{ why }</p>
+            if retry {
+                <button type="button" class="button button-small" data-testid="rule-doc-retry" {onclick}>
+                    { "Try again" }
+                </button>
+            }
+        </div>
     }
 }
 

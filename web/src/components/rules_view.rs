@@ -1,6 +1,7 @@
 use crate::components::rule_doc::RuleDoc;
 use crate::markdown::rich;
 use crate::route::rule_href;
+use crate::rule_docs::{self, RuleDocsState};
 use crate::state::Action;
 use mtasts_core::{Rule, Subject};
 use wasm_bindgen::JsCast;
@@ -13,6 +14,8 @@ pub struct RulesViewProps {
     pub rule: Option<String>,
     /// A code the address asked for that no rule has.
     pub unknown: Option<String>,
+    /// The rule docs (fetched when this view first opens).
+    pub docs: RuleDocsState,
     pub dispatch: Callback<Action>,
 }
 
@@ -44,6 +47,17 @@ pub fn subject_phrase(subject: Subject) -> &'static str {
 #[component(RulesView)]
 pub fn rules_view(props: &RulesViewProps) -> Html {
     let rule = props.rule.as_deref().and_then(mtasts_core::rules::by_code);
+    // The docs are not in the page's module: fetch them as soon as the view opens (the
+    // index needs only titles, but a rule is likely to be opened next), and again after
+    // "Try again".
+    {
+        let dispatch = props.dispatch.clone();
+        use_effect_with(props.docs.wants_load(), move |wants_load| {
+            if *wants_load {
+                rule_docs::load(dispatch);
+            }
+        });
+    }
     // A new page: start at its top, and show its entry in the (scrolling) index.
     let index = use_node_ref();
     {
@@ -63,7 +77,9 @@ pub fn rules_view(props: &RulesViewProps) -> Html {
         });
     }
     let main = match (rule, &props.unknown) {
-        (Some(rule), _) => html! { <RuleDoc code={rule.code} dispatch={props.dispatch.clone()} /> },
+        (Some(rule), _) => html! {
+            <RuleDoc code={rule.code} docs={props.docs.clone()} dispatch={props.dispatch.clone()} />
+        },
         (None, Some(code)) => html! {
             <div class="rule-missing" role="status">
                 <h1>{ "No such rule" }</h1>
