@@ -96,8 +96,9 @@ impl PartialEq for PatternKey<'_> {
 
 impl Eq for PatternKey<'_> {}
 
-impl std::hash::Hash for PatternKey<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+impl PatternKey<'_> {
+    /// A hash that ignores ASCII case, well mixed in its low bits.
+    pub fn hash64(&self) -> u64 {
         // Eight bytes at a time, each with its 0x20 bit set: that lower-cases ASCII letters
         // and leaves equal bytes equal, so names that differ only in case hash alike (a
         // few other bytes collide too, `@` with `` ` ``, which only costs a comparison).
@@ -118,8 +119,79 @@ impl std::hash::Hash for PatternKey<'_> {
             buf[..tail.len()].copy_from_slice(tail);
             h = mix(h, u64::from_le_bytes(buf));
         }
-        // The table picks buckets by the low bits: fold the well-mixed high half into them.
-        state.write_u64(h ^ (h >> 32));
+        // Tables pick buckets by the low bits: fold the well-mixed high half into them.
+        h ^ (h >> 32)
+    }
+}
+
+impl std::hash::Hash for PatternKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash64());
+    }
+}
+
+/// Patterns seen so far, each with a value from where it was first seen, compared
+/// without regard to ASCII case. Open addressing over slots sized once from the
+/// expected count: for the duplicate check over thousands of `mx` lines, where a general
+/// hash map costs several times more per pattern.
+pub struct PatternTable<'a, V> {
+    /// 0 for an empty slot, else 1 + an index into `entries`.
+    slots: Vec<usize>,
+    entries: Vec<(u64, PatternKey<'a>, V)>,
+}
+
+impl<'a, V> PatternTable<'a, V> {
+    /// A table for about `count` patterns (it grows if given more).
+    pub fn with_capacity(count: usize) -> Self {
+        PatternTable {
+            slots: vec![0; Self::slots_for(count)],
+            entries: Vec::with_capacity(count),
+        }
+    }
+
+    /// At most half the slots in use keeps probe sequences short.
+    fn slots_for(count: usize) -> usize {
+        count.saturating_mul(2).next_power_of_two().max(8)
+    }
+
+    /// The value stored with an equal pattern seen before, or `None` after storing
+    /// `value` with this one.
+    pub fn first_or_insert(&mut self, key: PatternKey<'a>, value: V) -> Option<&V> {
+        if (self.entries.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let hash = key.hash64();
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => break,
+                slot => {
+                    let (seen_hash, seen, _) = &self.entries[slot - 1];
+                    if *seen_hash == hash && *seen == key {
+                        return Some(&self.entries[slot - 1].2);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+        self.entries.push((hash, key, value));
+        self.slots[at] = self.entries.len();
+        None
+    }
+
+    fn grow(&mut self) {
+        let size = Self::slots_for(self.entries.len() + 1).max(self.slots.len() * 2);
+        let mask = size - 1;
+        let mut slots = vec![0; size];
+        for (index, (hash, _, _)) in self.entries.iter().enumerate() {
+            let mut at = *hash as usize & mask;
+            while slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            slots[at] = index + 1;
+        }
+        self.slots = slots;
     }
 }
 
@@ -146,3 +218,35 @@ impl std::hash::Hasher for Fnv {
 
 /// A hash map keyed by patterns, case-insensitively.
 pub type PatternMap<'a, V> = std::collections::HashMap<PatternKey<'a>, V, std::hash::BuildHasherDefault<Fnv>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pattern_table_finds_the_first_of_equal_patterns_and_grows() {
+        let names: Vec<String> = (0..100).map(|i| format!("MX{i}.Example.com")).collect();
+        let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        // Sized for fewer than it gets, so it must grow on the way.
+        let mut table = PatternTable::with_capacity(3);
+        for (i, name) in names.iter().enumerate() {
+            let key = PatternKey {
+                wildcard: false,
+                domain: name,
+            };
+            assert_eq!(table.first_or_insert(key, i), None, "{name}");
+        }
+        for (i, lower) in lower.iter().enumerate() {
+            let key = PatternKey {
+                wildcard: false,
+                domain: lower,
+            };
+            assert_eq!(table.first_or_insert(key, 1000), Some(&i), "{lower}");
+            let wildcard = PatternKey {
+                wildcard: true,
+                domain: lower,
+            };
+            assert_eq!(table.first_or_insert(wildcard, 2000 + i), None, "*.{lower}");
+        }
+    }
+}

@@ -193,64 +193,70 @@ fn parse_full(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
     Ok(PatternRef { wildcard, domain })
 }
 
-/// What the quick check of a plain pattern makes of a byte.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum PlainClass {
-    Other,
-    Alnum,
-    Hyphen,
-    Dot,
-}
+/// Byte classes of the quick check of a plain pattern.
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
 
-static PLAIN: [PlainClass; 256] = {
-    let mut t = [PlainClass::Other; 256];
+static PLAIN: [u8; 256] = {
+    let mut t = [OTHER; 256];
     let mut i = 0;
     while i < 256 {
-        let b = i as u8;
-        if b.is_ascii_alphanumeric() {
-            t[i] = PlainClass::Alnum;
+        if (i as u8).is_ascii_alphanumeric() {
+            t[i] = ALNUM;
         }
         i += 1;
     }
-    t[b'-' as usize] = PlainClass::Hyphen;
-    t[b'.' as usize] = PlainClass::Dot;
+    t[b'-' as usize] = HYPHEN;
+    t[b'.' as usize] = DOT;
     t
 };
 
+/// Bit `previous * 4 + current` is set when those two neighbouring classes rule a name
+/// out of the quick check: anything with `OTHER`, an empty label (`..`, or `.` first),
+/// `-` at either end of a label, and `--` (as in `xn--`, whose Punycode needs checking).
+const BAD_PAIRS: u16 = {
+    let mut bits = 0u16;
+    let mut prev = 0;
+    while prev < 4 {
+        bits |= 1 << (prev * 4 + OTHER as usize);
+        bits |= 1 << (OTHER as usize * 4 + prev);
+        prev += 1;
+    }
+    bits |= 1 << (DOT * 4 + DOT);
+    bits |= 1 << (DOT * 4 + HYPHEN);
+    bits |= 1 << (HYPHEN * 4 + DOT);
+    bits |= 1 << (HYPHEN * 4 + HYPHEN);
+    bits
+};
+
 /// Where the domain starts (0, or 2 after `*.`) when `value` is a valid pattern of the
-/// common kind: LDH labels of 1 to 63 bytes that neither start nor end with `-` and have
-/// no `--` at their third byte (a possible `xn--` label, whose Punycode needs checking),
-/// at most 253 bytes in all. `None` sends the value to the full parser, which accepts it
-/// or says why not; everything accepted here, the full parser accepts the same way.
+/// common kind: LDH labels of 1 to 63 bytes that neither start nor end with `-` and hold
+/// no `--`, at most 253 bytes in all. `None` sends the value to the full parser, which
+/// accepts it or says why not; whatever is accepted here, it accepts the same way.
 fn plain_domain_start(value: &[u8]) -> Option<usize> {
     let start = if value.starts_with(b"*.") { 2 } else { 0 };
     let domain = &value[start..];
     if domain.is_empty() || value.len() > 253 {
         return None;
     }
-    let mut label_start = 0;
-    // As if a `.` came before the name: the first label starts at 0.
-    let mut prev = PlainClass::Dot;
-    for (i, &b) in domain.iter().enumerate() {
+    // Judge each pair of neighbours without branching; as if a `.` came first.
+    let mut prev = DOT;
+    let mut bad = 0u16;
+    for &b in domain {
         let class = PLAIN[usize::from(b)];
-        match class {
-            PlainClass::Alnum => {}
-            PlainClass::Hyphen => {
-                if prev == PlainClass::Dot || (i - label_start == 3 && prev == PlainClass::Hyphen) {
-                    return None;
-                }
-            }
-            PlainClass::Dot => {
-                if prev != PlainClass::Alnum || i - label_start > 63 {
-                    return None;
-                }
-                label_start = i + 1;
-            }
-            PlainClass::Other => return None,
-        }
+        bad |= BAD_PAIRS >> (prev * 4 + class);
         prev = class;
     }
-    (prev == PlainClass::Alnum && domain.len() - label_start <= 63).then_some(start)
+    if bad & 1 != 0 || prev != ALNUM {
+        return None;
+    }
+    // Only a long name can hold a long label.
+    if domain.len() > 63 && domain.split(|&b| b == b'.').any(|label| label.len() > 63) {
+        return None;
+    }
+    Some(start)
 }
 
 /// RFC 5321 `Domain`, plus the DNS length limits.
@@ -345,9 +351,12 @@ fn check_domain(domain: &[u8], base: usize) -> Result<(), PatternError> {
 }
 
 /// Whether a valid pattern's domain looks like an IPv4 address.
+#[inline]
 pub fn looks_numeric<'p>(p: impl Into<PatternRef<'p>>) -> bool {
     let p = p.into();
+    // An address ends in a digit: most names are ruled out by their last byte.
     !p.wildcard
+        && p.domain.as_bytes().last().is_some_and(u8::is_ascii_digit)
         && p.domain.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && p.domain.split('.').count() == 4
         && p.domain.split('.').all(|l| !l.is_empty())
