@@ -235,6 +235,8 @@ async fn rule_docs_open_their_examples_in_the_linter() {
 
     page.open("#/rules/POLICY-BOM").await;
     assert_eq!(page.attr("rule-doc", "data-code").await.as_deref(), Some("POLICY-BOM"));
+    // The doc itself comes from rules.json, a moment later.
+    page.find("rule-doc-body").await;
     page.screenshot("rule-POLICY-BOM").await;
     // The first example is the one that fires.
     page.click("rule-example-open").await;
@@ -260,6 +262,89 @@ async fn rule_docs_open_their_examples_in_the_linter() {
         "const d = document.querySelector('[data-testid=\"rule-doc\"]'); return d && d.dataset.code === 'POLICY-BOM'",
     )
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs dist/ (trunk build --release) and Chromium; `cargo xtask test` runs it"]
+async fn rule_docs_come_from_rules_json_when_the_rules_view_opens() {
+    // rules.json as the build wrote it: every rule with its doc.
+    let dist = mtasts_e2e::dist_dir();
+    let file = dist.join("rules.json");
+    let text = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e} (Trunk.toml's pre_build hook writes it)", file.display()));
+    let rules: serde_json::Value = serde_json::from_str(&text).expect("rules.json is JSON");
+    let rules = rules.as_array().expect("rules.json is a list");
+    assert!(rules.len() > 50, "rules.json lists {} rules", rules.len());
+    for rule in rules {
+        let doc = rule["doc"].as_str().unwrap_or_default();
+        assert!(
+            doc.contains("## How to fix"),
+            "rules.json: no full doc for {}",
+            rule["code"]
+        );
+    }
+    let doc = rules
+        .iter()
+        .find(|r| r["code"] == "POLICY-BOM")
+        .and_then(|r| r["doc"].as_str())
+        .expect("POLICY-BOM in rules.json");
+    // Plain words of the doc's first paragraph (before any Markdown markup).
+    let words = doc
+        .split("## What it checks")
+        .nth(1)
+        .and_then(|s| s.trim().lines().next())
+        .and_then(|line| line.split(['`', '*']).next())
+        .map(str::trim)
+        .expect("POLICY-BOM's doc has a What it checks paragraph");
+    assert!(words.len() > 20, "{words:?}");
+    // Only rules.json holds the docs: not the page's module (nor the report worker).
+    for entry in std::fs::read_dir(&dist).expect("read dist/").flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n != "rules.json") && path.is_file() {
+            let bytes = std::fs::read(&path).expect("read a file of dist/");
+            assert!(
+                !bytes.windows(words.len()).any(|w| w == words.as_bytes()),
+                "{} holds rule docs",
+                path.display()
+            );
+        }
+    }
+
+    let bed = Bed::start().await;
+    let page = bed.browser().await;
+    page.open("#/lint").await;
+    page.find("view-lint").await;
+    page.watch_csp().await;
+    let fetched_docs = || async {
+        page.loaded_urls()
+            .await
+            .iter()
+            .any(|u| u == &format!("{}/rules.json", page.origin()))
+    };
+    assert!(
+        !fetched_docs().await,
+        "rules.json was fetched before the Rules view opened"
+    );
+
+    page.click("nav-rules").await;
+    page.find("rules-list").await;
+    page.click_css(&format!("{}[data-code=\"POLICY-BOM\"]", tid("rule-link")))
+        .await;
+    let shown = page
+        .wait_js(
+            "the POLICY-BOM doc from rules.json",
+            "const d = document.querySelector('[data-testid=\"rule-doc\"][data-code=\"POLICY-BOM\"] [data-testid=\"rule-doc-body\"]'); return d && d.textContent",
+        )
+        .await;
+    let shown = shown.as_str().unwrap_or_default();
+    assert!(shown.contains(words), "the page shows {shown:.200?}, not {words:?}");
+    assert!(fetched_docs().await, "rules.json is not among the page's requests");
+    assert!(!page.exists("rule-doc-error").await);
+    let violations = page.csp_violations().await;
+    assert!(
+        violations.is_empty(),
+        "Content-Security-Policy violations: {violations:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
