@@ -1267,10 +1267,20 @@ fn bench(args: &[String]) -> Result<()> {
     steps.step("memory benchmark (crates/core/benches/memory.rs)", || {
         run_cargo(&["bench", "-p", "mtasts-core", "--bench", "memory"])
     })?;
-    steps.step("live check against the test bed (crates/check/examples/live_bench.rs)", || {
-        run_cargo(&[
-            "run", "--release", "-p", "mtasts-check", "--features", "native", "--example", "live_bench",
-        ])
-    })?;
+    steps.step(
+        "live check against the test bed (crates/check/examples/live_bench.rs)",
+        || {
+            run_cargo(&[
+                "run",
+                "--release",
+                "-p",
+                "mtasts-check",
+                "--features",
+                "native",
+                "--example",
+                "live_bench",
+            ])
+        },
+    )?;
     steps.finish()
 }
