@@ -205,9 +205,9 @@ fn next_stop(src: &[u8], from: usize) -> usize {
     while let Some(chunk) = src.get(i..).and_then(|rest| rest.first_chunk::<8>()) {
         let word = u64::from_le_bytes(*chunk);
         let colon = word ^ (ONES * u64::from(b':'));
-        // The high bit of a byte is set below where its byte is below 0x20, is `:`, or
-        // has its own high bit set. A borrow can set more bits above the first such byte,
-        // never below it, so the lowest set bit is exact.
+        // In `stops`, the high bit of a byte is set where that byte is below 0x20, is `:`
+        // or is 0x80 and up. A borrow in the subtractions can set bits above the first
+        // such byte, never below it, so the lowest set bit is exact.
         let below_space = word.wrapping_sub(ONES * 0x20) & !word;
         let is_colon = colon.wrapping_sub(ONES) & !colon;
         let stops = (below_space | is_colon | word) & HIGH;
@@ -483,11 +483,11 @@ fn shape_of(src: &[u8], span: Span, colon: Option<usize>) -> Shape {
 mod tests {
     use super::*;
 
-    /// The line model as first written, one simple pass per question, to hold the
-    /// one-pass scanner against.
     /// A line as (content, terminator, terminator span, shape).
     type RefLine = (Span, Term, Span, Shape);
 
+    /// The line model as first written, one simple pass per question, to hold the
+    /// one-pass scanner against.
     fn reference(src: &[u8]) -> (Vec<RefLine>, Vec<usize>) {
         let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         let mut lines = Vec::new();

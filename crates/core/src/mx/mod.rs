@@ -115,9 +115,8 @@ impl PatternKey<'_> {
         }
         let tail = words.remainder();
         if !tail.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..tail.len()].copy_from_slice(tail);
-            h = mix(h, u64::from_le_bytes(buf));
+            // Byte by byte: a copy of a variable length would call `memcpy`.
+            h = mix(h, tail.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)));
         }
         // Tables pick buckets by the low bits: fold the well-mixed high half into them.
         h ^ (h >> 32)
