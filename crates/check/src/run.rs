@@ -5,7 +5,7 @@ use crate::dns::{self, HttpGet, MaybeSendFuture};
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use mtasts_core::Diagnostic;
-use mtasts_core::check::{self, CheckEvidence, DnsAnswer, Purpose, Source, questions};
+use mtasts_core::check::{self, CheckEvidence, DnsAnswer, Purpose, Question, Source, questions};
 use mtasts_core::fetch::FetchEvidence;
 use std::future::Future;
 use std::pin::Pin;
@@ -73,7 +73,7 @@ pub async fn run(
 ) -> Result<CheckEvidence, String> {
     let name = domain_name(domain)?;
     dns::check_resolver(resolver)?;
-    let qs = questions(&name);
+    let mut qs = questions(&name);
     let mut evidence = CheckEvidence::new(domain.trim());
     evidence.resolver = Some(resolver.to_string());
     evidence.checked_at = checked_at;
@@ -85,10 +85,11 @@ pub async fn run(
     }
     type Pending<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
     let mut pending: FuturesUnordered<Pending<'_>> = FuturesUnordered::new();
+    let ask = |i: usize, q: Question| -> Pending<'_> {
+        Box::pin(async move { Outcome::Answer(i, dns::resolve(http, resolver, &q).await) })
+    };
     for (i, q) in qs.iter().enumerate() {
-        pending.push(Box::pin(async move {
-            Outcome::Answer(i, dns::resolve(http, resolver, q).await)
-        }));
+        pending.push(ask(i, q.clone()));
     }
     let mut fetched = false;
     match policy {
@@ -115,6 +116,12 @@ pub async fn run(
         let elapsed_ms = (http.now_ms() - started).max(0.0).round() as u64;
         match outcome {
             Outcome::Answer(i, answer) => {
+                // Questions this answer raises join the same step before it can finish.
+                for q in check::follow_ups(&qs[i], &answer) {
+                    pending.push(ask(qs.len(), q.clone()));
+                    qs.push(q);
+                    answers.push(None);
+                }
                 answers[i] = Some(answer);
                 let purpose = qs[i].purpose;
                 let mine = || qs.iter().zip(&answers).filter(|(q, _)| q.purpose == purpose);

@@ -111,6 +111,34 @@ pub fn questions(domain: &str) -> Vec<Question> {
     ]
 }
 
+/// At most this many MX hosts are looked up further.
+pub const MX_FOLLOW_UPS: usize = 10;
+
+/// Questions that an answer raises: for the MX answer, whether each MX host is an alias
+/// (CNAME; see MXC-CNAME-MX). Ask them as soon as the answer arrives.
+pub fn follow_ups(q: &Question, a: &DnsAnswer) -> Vec<Question> {
+    if q.rtype != RType::MX || !a.conclusive() {
+        return Vec::new();
+    }
+    let mut hosts: Vec<String> = Vec::new();
+    for r in a.records.iter().filter(|r| r.rtype.eq_ignore_ascii_case("MX")) {
+        let Some(host) = r.data.split_whitespace().nth(1).and_then(crate::mx::normalize_host) else {
+            continue; // a null MX (`0 .`) or no name
+        };
+        if !hosts.contains(&host) && hosts.len() < MX_FOLLOW_UPS {
+            hosts.push(host);
+        }
+    }
+    hosts
+        .into_iter()
+        .map(|name| Question {
+            name,
+            rtype: RType::CNAME,
+            purpose: Purpose::Mx,
+        })
+        .collect()
+}
+
 /// The answer to one question, as the resolver gave it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -7,7 +7,7 @@ use crate::zone::ZoneRr;
 
 crate::rules::rule_group!(RULES, check_all, DeploymentCx<'_>;
     sts_cname, sts_wrong_location, sts_parent_only, tlsrpt_legacy_location, tlsrpt_wrong_location,
-    tlsrpt_missing_with_sts, mode_no_tlsrpt,
+    tlsrpt_missing_with_sts, mode_no_tlsrpt, mx_cname,
 );
 
 /// What the records say about one domain.
