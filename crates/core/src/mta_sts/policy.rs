@@ -167,6 +167,9 @@ pub struct PolicyDoc<'a> {
     mx_errors: Vec<usize>,
     /// Indices into `mx` of the valid wildcard patterns.
     mx_wildcards: Vec<usize>,
+    /// Indices into `mx` of the valid literal patterns that end in a digit: the only
+    /// ones that can look like an IPv4 address.
+    mx_digit_final: Vec<usize>,
 }
 
 /// What the line scanner does at a byte [`next_stop`] stops at.
@@ -250,6 +253,7 @@ impl<'a> PolicyDoc<'a> {
         let mut breaks = Vec::new();
         let mut mx_errors = Vec::new();
         let mut mx_wildcards = Vec::new();
+        let mut mx_digit_final = Vec::new();
         let mut first = [None; 4];
         let (mut lf_lines, mut crlf_lines) = (0, 0);
         let mut pos = body_start;
@@ -309,6 +313,9 @@ impl<'a> PolicyDoc<'a> {
                     match &parsed {
                         Err(_) => mx_errors.push(mx.len()),
                         Ok(p) if p.wildcard => mx_wildcards.push(mx.len()),
+                        Ok(p) if p.domain.as_bytes().last().is_some_and(u8::is_ascii_digit) => {
+                            mx_digit_final.push(mx.len());
+                        }
                         Ok(_) => {}
                     }
                     mx.push((field, parsed));
@@ -348,6 +355,7 @@ impl<'a> PolicyDoc<'a> {
             odd_lines,
             mx_errors,
             mx_wildcards,
+            mx_digit_final,
         }
     }
 
@@ -407,6 +415,15 @@ impl<'a> PolicyDoc<'a> {
     /// Every `mx` line with a valid wildcard pattern (`*.example.com`), in order.
     pub fn mx_wildcards(&self) -> impl Iterator<Item = (FieldRef, PatternRef<'a>)> + '_ {
         self.mx_wildcards.iter().filter_map(|&i| match &self.mx[i] {
+            (f, Ok(p)) => Some((*f, *p)),
+            (_, Err(_)) => None,
+        })
+    }
+
+    /// Every `mx` line with a valid literal pattern that ends in a digit, in order: the
+    /// only ones that can look like an IPv4 address.
+    pub fn mx_digit_final(&self) -> impl Iterator<Item = (FieldRef, PatternRef<'a>)> + '_ {
+        self.mx_digit_final.iter().filter_map(|&i| match &self.mx[i] {
             (f, Ok(p)) => Some((*f, *p)),
             (_, Err(_)) => None,
         })

@@ -131,6 +131,7 @@ pub fn parse(value: &[u8]) -> Result<MxPattern, PatternError> {
 
 /// Parse one pattern from text, without allocating for a valid one and without checking
 /// UTF-8 again (the policy parser validates the whole file once).
+#[inline]
 pub fn parse_str(value: &str) -> Result<PatternRef<'_>, PatternError> {
     if let Some(start) = plain_domain_start(value.as_bytes())
         && let Some(domain) = value.get(start..)
