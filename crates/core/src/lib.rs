@@ -12,6 +12,7 @@ pub mod fetch;
 pub mod generate;
 pub mod mta_sts;
 pub mod mx;
+pub mod probe;
 pub mod report;
 pub mod rule;
 pub mod rules;

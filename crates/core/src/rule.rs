@@ -154,7 +154,8 @@ pub fn doc_section(doc: &str, section: Section) -> &str {
 }
 
 /// Example inputs in a rule doc: fenced blocks whose info string starts with `policy`,
-/// `sts`, `tlsrpt`, `zone` or `fetch` (a `FetchEvidence` as JSON, taken verbatim), in the
+/// `sts`, `tlsrpt`, `zone`, `fetch` (a `FetchEvidence` as JSON, taken verbatim) or `probe`
+/// (an `MxProbeEvidence` as JSON, verbatim; `mode=` gives the policy mode), in the
 /// Example and How to fix sections, in doc order.
 pub fn doc_examples(doc: &str) -> Vec<DocExample> {
     let mut out = Vec::new();
@@ -173,7 +174,7 @@ pub fn doc_examples(doc: &str) -> Vec<DocExample> {
             rest = &body_start[close + 3..];
             let mut words = info.split_whitespace();
             let Some(kind) = words.next() else { continue };
-            if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone" | "fetch") {
+            if !matches!(kind, "policy" | "sts" | "tlsrpt" | "zone" | "fetch" | "probe") {
                 continue;
             }
             let mut mx = None;
@@ -191,14 +192,15 @@ pub fn doc_examples(doc: &str) -> Vec<DocExample> {
                 "sts" => "sts",
                 "tlsrpt" => "tlsrpt",
                 "fetch" => "fetch",
+                "probe" => "probe",
                 _ => "zone",
             };
             out.push(DocExample {
                 kind,
                 mx,
                 mode,
-                // A `fetch` block is FetchEvidence JSON, which has escapes of its own.
-                input: if kind == "fetch" {
+                // `fetch` and `probe` blocks are evidence JSON, which has escapes of its own.
+                input: if matches!(kind, "fetch" | "probe") {
                     body.as_bytes().to_vec()
                 } else {
                     unescape_example(body)
@@ -218,7 +220,7 @@ pub struct DocExample {
     /// `mx=a.example,b.example` in the info string: hold the policy against these MX
     /// hosts (`mx=` alone: no MX records).
     pub mx: Option<Vec<String>>,
-    /// `mode=enforce` on a `zone` block: the policy mode to assume.
+    /// `mode=enforce` on a `zone` or `probe` block: the policy mode to assume.
     pub mode: Option<String>,
     pub input: Vec<u8>,
     pub fires: bool,

@@ -571,8 +571,8 @@ fn aggregate_breakdowns() {
         (top.result_type.clone(), top.failed_sessions),
         (ResultType::StarttlsNotSupported, 200)
     );
-    // STARTTLS needs live probing and has no rule yet, so nothing to link to.
-    assert_eq!(top.explanation.rule, None);
+    // The live MX probe's rule explains it.
+    assert_eq!(top.explanation.rule, Some("MXC-STARTTLS"));
     assert_eq!(top.receiving_mx[0].key, "mx2.mail.company-y.example");
     assert_eq!(agg.by_receiving_mx[0].key, "mx2.mail.company-y.example");
     assert_eq!(agg.by_sending_ip[0].key, "2001:db8:abcd:0013::1");

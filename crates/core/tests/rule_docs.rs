@@ -82,6 +82,36 @@ fn doc_examples_fire_and_fixed_examples_do_not() {
                 }
                 continue;
             }
+            if ex.kind == "probe" {
+                checked += 1;
+                let evidence: mtasts_core::probe::MxProbeEvidence = match serde_json::from_slice(&ex.input) {
+                    Ok(e) => e,
+                    Err(err) => {
+                        problems.push(format!("{}: `probe` example is not evidence JSON: {err}", rule.code));
+                        continue;
+                    }
+                };
+                let mode = ex
+                    .mode
+                    .as_deref()
+                    .and_then(|m| mtasts_core::mta_sts::Mode::parse(m.as_bytes()));
+                let report = mtasts_core::probe::judge_mx_probe(&evidence, mode);
+                if report.has(rule.code) != ex.fires {
+                    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.rule.code).collect();
+                    problems.push(format!(
+                        "{}: {} probe example {} (findings: {:?})",
+                        rule.code,
+                        if ex.fires { "`Example`" } else { "`How to fix`" },
+                        if ex.fires {
+                            "does not fire the rule"
+                        } else {
+                            "still fires the rule"
+                        },
+                        codes
+                    ));
+                }
+                continue;
+            }
             let report = match ex.kind {
                 "policy" => {
                     let hosts: Option<Vec<MxHost>> = ex.mx.as_ref().map(|l| l.iter().map(|h| MxHost::new(h)).collect());

@@ -49,6 +49,7 @@ pub mod deployment;
 pub mod fetch;
 pub mod mx;
 pub mod policy;
+pub mod probe;
 pub mod sts;
 pub mod tlsrpt;
 
@@ -63,6 +64,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(mx::RULES)
         .chain(deployment::RULES)
         .chain(fetch::RULES)
+        .chain(probe::RULES)
         .copied()
 }
 
