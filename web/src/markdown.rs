@@ -119,12 +119,12 @@ pub fn inlines(text: &str) -> Vec<Inline> {
     out
 }
 
-/// True for a code block that `Rule::examples` counts: a linter input (`policy`, `sts`,
-/// `tlsrpt`, `zone`) or recorded fetch evidence (`fetch`).
+/// True for a code block that `doc_examples` counts: a linter input (`policy`, `sts`,
+/// `tlsrpt`, `zone`) or recorded evidence (`fetch`, `probe`).
 pub fn is_example(info: &str) -> bool {
     matches!(
         info.split_whitespace().next(),
-        Some("policy" | "sts" | "tlsrpt" | "zone" | "fetch")
+        Some("policy" | "sts" | "tlsrpt" | "zone" | "fetch" | "probe")
     )
 }
 

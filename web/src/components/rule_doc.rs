@@ -109,7 +109,7 @@ fn render_block(block: Block, example: Option<&DocExample>, dispatch: &Callback<
             <ul>{ for items.into_iter().map(|i| html! { <li>{ inline_html(i) }</li> }) }</ul>
         },
         Block::Code { info, body } => {
-            // Fetch evidence is for the coming Check view; the linter takes the rest.
+            // Fetch and probe evidence are for the coming Check view; the linter takes the rest.
             let open = example.filter(|ex| Kind::parse(ex.kind).is_some()).map(|ex| {
                 let action = Action::OpenInLinter {
                     text: String::from_utf8_lossy(&ex.input).into_owned(),
@@ -133,6 +133,7 @@ fn render_block(block: Block, example: Option<&DocExample>, dispatch: &Callback<
                 .map(|ex| {
                     let mut parts = vec![match ex.kind {
                         "fetch" => "a recorded fetch of the policy (for the coming Check view)".to_string(),
+                        "probe" => "a recorded probe of an MX host (for the coming Check view)".to_string(),
                         kind => format!("{kind} input"),
                     }];
                     if let Some(mx) = &ex.mx {
