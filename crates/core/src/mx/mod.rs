@@ -130,36 +130,56 @@ impl std::hash::Hash for PatternKey<'_> {
 }
 
 /// Patterns seen so far, each with a value from where it was first seen, compared
-/// without regard to ASCII case. Open addressing over slots sized once from the
-/// expected count: for the duplicate check over thousands of `mx` lines, where a general
-/// hash map costs several times more per pattern.
+/// without regard to ASCII case. Up to [`Self::SMALL`] patterns it searches a list;
+/// past that, open addressing over slots sized once from the expected count: for the
+/// duplicate check over thousands of `mx` lines, where a general hash map costs several
+/// times more per pattern, and over a handful, where any table costs more than a search.
 pub struct PatternTable<'a, V> {
-    /// 0 for an empty slot, else 1 + an index into `entries`.
+    /// Empty while searching the list; else 0 for an empty slot, or 1 + an index into
+    /// `entries`.
     slots: Vec<usize>,
     entries: Vec<(u64, PatternKey<'a>, V)>,
 }
 
 impl<'a, V> PatternTable<'a, V> {
+    const SMALL: usize = 8;
+
     /// A table for about `count` patterns (it grows if given more).
     pub fn with_capacity(count: usize) -> Self {
         PatternTable {
-            slots: vec![0; Self::slots_for(count)],
+            slots: if count > Self::SMALL {
+                vec![0; Self::slots_for(count)]
+            } else {
+                Vec::new()
+            },
             entries: Vec::with_capacity(count),
         }
     }
 
     /// At most half the slots in use keeps probe sequences short.
     fn slots_for(count: usize) -> usize {
-        count.saturating_mul(2).next_power_of_two().max(8)
+        count.saturating_mul(2).next_power_of_two().max(2 * Self::SMALL)
     }
 
     /// The value stored with an equal pattern seen before, or `None` after storing
     /// `value` with this one.
+    #[inline]
     pub fn first_or_insert(&mut self, key: PatternKey<'a>, value: V) -> Option<&V> {
+        let hash = key.hash64();
+        if self.slots.is_empty() {
+            let seen = self.entries.iter().position(|(h, k, _)| *h == hash && *k == key);
+            if let Some(at) = seen {
+                return Some(&self.entries[at].2);
+            }
+            self.entries.push((hash, key, value));
+            if self.entries.len() > Self::SMALL {
+                self.grow();
+            }
+            return None;
+        }
         if (self.entries.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
-        let hash = key.hash64();
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -179,6 +199,7 @@ impl<'a, V> PatternTable<'a, V> {
         None
     }
 
+    /// Index every entry in slots for twice as many (or enough for a start).
     fn grow(&mut self) {
         let size = Self::slots_for(self.entries.len() + 1).max(self.slots.len() * 2);
         let mask = size - 1;
