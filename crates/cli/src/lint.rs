@@ -37,11 +37,32 @@ pub struct LintArgs {
     /// MX host of the domain, to check against the policy's `mx` patterns (repeatable; `.` is a null MX).
     #[arg(long = "mx", value_name = "HOST")]
     mx: Vec<String>,
+    /// For zone files: the policy's mode, when you know it (MODE-NO-TLSRPT then says what a
+    /// missing TLS-RPT record means in that mode).
+    #[arg(long, value_enum, value_name = "MODE")]
+    mode: Option<ModeArg>,
     /// Apply every certain fix: rewrite the files in place (stdin: print the result).
     #[arg(long)]
     fix: bool,
     /// Files to lint; `-` or nothing reads standard input.
     files: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ModeArg {
+    Enforce,
+    Testing,
+    None,
+}
+
+impl ModeArg {
+    fn mode(self) -> mtasts_core::mta_sts::Mode {
+        match self {
+            ModeArg::Enforce => mtasts_core::mta_sts::Mode::Enforce,
+            ModeArg::Testing => mtasts_core::mta_sts::Mode::Testing,
+            ModeArg::None => mtasts_core::mta_sts::Mode::None,
+        }
+    }
 }
 
 /// One input, read.
@@ -112,12 +133,12 @@ pub fn run(args: &LintArgs) -> ExitCode {
                     let _ = std::io::stdout().write_all(&fixed);
                 }
             }
-            let report = lint_one(kind, &fixed, mx_hosts.as_deref());
+            let report = lint_one(kind, &fixed, mx_hosts.as_deref(), args.mode);
             all_valid &= passes(&report);
             results.push((Input { bytes: fixed, ..input }, report));
             continue;
         }
-        let report = lint_one(kind, &input.bytes, mx_hosts.as_deref());
+        let report = lint_one(kind, &input.bytes, mx_hosts.as_deref(), args.mode);
         all_valid &= passes(&report);
         results.push((input, report));
     }
@@ -153,9 +174,10 @@ fn passes(report: &Report) -> bool {
     report.valid && report.count(Severity::Error) == 0
 }
 
-fn lint_one(kind: Kind, bytes: &[u8], mx: Option<&[MxHost]>) -> Report {
+fn lint_one(kind: Kind, bytes: &[u8], mx: Option<&[MxHost]>, mode: Option<ModeArg>) -> Report {
     match kind {
         Kind::Policy => mtasts_core::lint_policy(bytes, mx),
+        Kind::Zone => mtasts_core::lint_zone(bytes, mode.map(ModeArg::mode)),
         other => mtasts_core::lint(other, bytes),
     }
 }

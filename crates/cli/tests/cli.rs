@@ -259,3 +259,24 @@ fn rules_list_and_doc() {
     assert!(text.contains("## What it checks") && text.contains("## How to fix"));
     assert_eq!(mtasts(&["rules", "NOPE"], b"").status.code(), Some(2));
 }
+
+#[test]
+fn zone_mode_flag_says_what_missing_tlsrpt_means() {
+    let zone = b"$ORIGIN example.com.\n_mta-sts 300 IN TXT \"v=STSv1; id=1\"\n@ 300 IN MX 10 mail.example.com.\n";
+    let codes = |args: &[&str]| -> Vec<String> {
+        let out = mtasts(args, zone);
+        json_lines(&out)[0]["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .filter_map(|d| d["code"].as_str().map(str::to_string))
+            .collect()
+    };
+    let without = codes(&["lint", "--kind", "zone", "--format", "json", "-"]);
+    assert!(without.contains(&"TLSRPT-MISSING-WITH-STS".to_string()), "{without:?}");
+    assert!(!without.contains(&"MODE-NO-TLSRPT".to_string()), "{without:?}");
+    let with = codes(&["lint", "--kind", "zone", "--mode", "testing", "--format", "json", "-"]);
+    assert!(with.contains(&"MODE-NO-TLSRPT".to_string()), "{with:?}");
+    let out = mtasts(&["lint", "--kind", "zone", "--mode", "bogus", "-"], zone);
+    assert_eq!(out.status.code(), Some(2));
+}
