@@ -14,8 +14,11 @@ use mtasts_check::native::{DirectFetch, DohLookup, ReqwestHttp};
 use mtasts_check::run::PolicySource;
 use mtasts_core::Severity;
 use mtasts_core::check::{CheckEvidence, CheckReport, Source, Verdict, judge};
+use mtasts_core::fetch::Snapshot;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -53,6 +56,13 @@ pub struct CheckArgs {
     /// Give up on one HTTP request (DoH or the policy fetch) after SECS seconds.
     #[arg(long, value_name = "SECS", default_value_t = 30)]
     pub timeout: u64,
+    /// Remember what each domain served in FILE (JSON; created if missing, updated after
+    /// the run) and compare with it next time: a policy changed without a new id
+    /// (CACHE-ID-NOT-CHANGED), an id bumped before the new policy was served
+    /// (CACHE-UPDATE-ORDER), MTA-STS removed while senders still cache it
+    /// (CACHE-REMOVAL-WITHOUT-NONE).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
     /// Also trust the CA certificates in this PEM file (for a test bed's CA).
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
@@ -87,6 +97,37 @@ struct Setup {
     http: ReqwestHttp,
     resolver: String,
     fetch: DirectFetch<DohLookup>,
+    /// What the `--state` file remembers, by domain (A-label form).
+    previous: BTreeMap<String, Snapshot>,
+}
+
+/// The `--state` file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct StateFile {
+    /// What each domain served at its last check.
+    domains: BTreeMap<String, Snapshot>,
+}
+
+fn read_state(path: &Path) -> Result<StateFile, String> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            format!(
+                "--state {} is not a state file written by mtasts check: {e}",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(StateFile::default()),
+        Err(e) => Err(format!("cannot read --state {}: {e}", path.display())),
+    }
+}
+
+/// Write the state file whole, then move it into place, so a crash never leaves half a file.
+fn write_state(path: &Path, state: &StateFile) -> Result<(), String> {
+    let json = serde_json::to_vec_pretty(state).map_err(|e| e.to_string())?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, json)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| format!("cannot write --state {}: {e}", path.display()))
 }
 
 fn prepare(args: &CheckArgs) -> Result<(Vec<String>, Setup), String> {
@@ -133,7 +174,19 @@ fn prepare(args: &CheckArgs) -> Result<(Vec<String>, Setup), String> {
         },
         settings,
     };
-    Ok((domains, Setup { http, resolver, fetch }))
+    let previous = match &args.state {
+        Some(path) => read_state(path)?.domains,
+        None => BTreeMap::new(),
+    };
+    Ok((
+        domains,
+        Setup {
+            http,
+            resolver,
+            fetch,
+            previous,
+        },
+    ))
 }
 
 fn read_domains(file: &PathBuf) -> Result<Vec<String>, String> {
@@ -166,7 +219,11 @@ async fn check_one(domain: String, setup: &Setup) -> Outcome {
     let policy: &dyn PolicySource = &setup.fetch;
     let result = mtasts_check::run(&domain, &setup.http, &setup.resolver, Ok(policy), now, &mut |_| {})
         .await
-        .map(|evidence| {
+        .map(|mut evidence| {
+            let key = mtasts_core::mx::normalize_host(&domain).unwrap_or_default();
+            if let (Some(fetch), Some(previous)) = (&mut evidence.fetch, setup.previous.get(&key)) {
+                fetch.previous = Some(previous.clone());
+            }
             let report = judge(&evidence);
             (evidence, report)
         });
@@ -194,9 +251,19 @@ async fn check_all(args: &CheckArgs, domains: &[String], setup: &Setup) -> ExitC
         .buffered(usize::from(args.concurrency));
     let mut worst = ExitCode::SUCCESS;
     let (mut broken, mut incomplete) = (false, false);
+    let mut state = StateFile {
+        domains: setup.previous.clone(),
+    };
     while let Some((domain, result)) = results.next().await {
         bar.inc(1);
         bar.set_message(domain.clone());
+        if let Ok((evidence, report)) = &result
+            && let Some(fetch) = &evidence.fetch
+        {
+            let mut seen = fetch.clone();
+            seen.txt_id = report.sts_id.clone();
+            state.domains.insert(report.domain.clone(), seen.snapshot());
+        }
         match &result {
             Ok((_, r)) if r.verdict == Verdict::Broken => broken = true,
             Ok((_, r)) if r.verdict == Verdict::Incomplete => incomplete = true,
@@ -215,6 +282,12 @@ async fn check_all(args: &CheckArgs, domains: &[String], setup: &Setup) -> ExitC
         }
     }
     bar.finish_and_clear();
+    if let Some(path) = &args.state
+        && let Err(e) = write_state(path, &state)
+    {
+        eprintln!("mtasts check: {e}");
+        return ExitCode::from(2);
+    }
     if broken {
         worst = ExitCode::from(1);
     } else if incomplete {
@@ -246,9 +319,18 @@ fn write_text(
         }
         return Ok(());
     }
+    for reason in r.reasons.iter().skip(1) {
+        writeln!(out, "  - {reason}")?;
+    }
+    let dnssec = if r.dnssec {
+        "every answer DNSSEC-validated (AD bit set)"
+    } else {
+        "not DNSSEC-validated (AD bit not set on every answer)"
+    };
+    writeln!(out, "DNS via {}: {dnssec}", evidence.resolver.as_deref().unwrap_or("?"))?;
     let dns: Vec<_> = r.findings().into_iter().filter(|(s, _)| *s == Source::Dns).collect();
     if !dns.is_empty() {
-        writeln!(out, "\nDNS answers ({}):", evidence.resolver.as_deref().unwrap_or("?"))?;
+        writeln!(out, "\nDNS answers:")?;
         crate::render::text(out, "dns", r.dns_text.as_bytes(), &r.dns)?;
     }
     if let Some(fetch) = &r.fetch {

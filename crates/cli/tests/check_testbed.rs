@@ -210,3 +210,39 @@ fn a_bad_domain_is_named_not_checked() {
     );
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+#[ignore = "needs bind9, dnsdist, nginx: run by cargo xtask test"]
+fn the_state_file_catches_a_policy_changed_without_a_new_id() {
+    let bed = TestBed::start().expect("test bed");
+    let dir = std::env::temp_dir().join(format!("mtasts-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let state = dir.join("state.json");
+    let state_arg = state.to_str().expect("utf-8 path");
+    let domain = bed.domain("enforce");
+    let out = mtasts(&bed, &["--format", "json", "--state", state_arg, &domain]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut saved: Value = serde_json::from_slice(&std::fs::read(&state).expect("state written")).expect("json");
+    let snapshot = &saved["domains"][domain.as_str()];
+    assert!(snapshot["id"].as_str().is_some_and(|id| !id.is_empty()), "{saved}");
+    assert_eq!(snapshot["mode"], "enforce");
+    // The same run again: nothing changed, so no cache finding.
+    let out = mtasts(&bed, &["--format", "json", "--state", state_arg, &domain]);
+    let line: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(!line.to_string().contains("CACHE-ID-NOT-CHANGED"), "{line}");
+    // Pretend the last check saw another policy (mode testing) under the same id. (Other
+    // bytes with the same values, e.g. new line endings, would not count.)
+    saved["domains"][domain.as_str()]["body_sha256"] = Value::from("0".repeat(64));
+    saved["domains"][domain.as_str()]["mode"] = Value::from("testing");
+    std::fs::write(&state, serde_json::to_vec(&saved).expect("json")).expect("write");
+    let out = mtasts(&bed, &["--format", "json", "--state", state_arg, &domain]);
+    let line: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let codes: Vec<&str> = line["findings"]
+        .as_array()
+        .map(|f| f.iter().filter_map(|x| x["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(codes.contains(&"CACHE-ID-NOT-CHANGED"), "{codes:?}");
+    assert!(line["reasons"][0].as_str().unwrap_or_default().contains("testing"), "{line}");
+    assert_eq!(line["verdict"], "broken", "{line}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
