@@ -314,25 +314,31 @@ fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) ->
         let sts_present = sts_records.iter().any(|r| proto::STS.looks_like(&r.data)) || sts_delegated;
         // One domain's answers: an empty RRset is itself a finding (`*-NOT-FOUND`), shown
         // at the comment line that records the question.
-        let judge_set = |proto: &'static Proto, owner: String, records: Vec<txt::TxtRecord>, sink: &mut diagnostic::Sink| {
-            if records.is_empty() && only.is_none() {
-                return None;
-            }
-            let empty = records.is_empty();
-            let chosen = lint_txt(proto, src, records, sink);
-            if empty {
-                let line = answer_comment(src, &owner).unwrap_or(Span::new(0, 0));
-                for d in &mut sink.diagnostics {
-                    d.span = line;
+        let judge_set =
+            |proto: &'static Proto, owner: String, records: Vec<txt::TxtRecord>, sink: &mut diagnostic::Sink| {
+                if records.is_empty() && only.is_none() {
+                    return None;
                 }
-            }
-            chosen
-        };
+                let empty = records.is_empty();
+                let chosen = lint_txt(proto, src, records, sink);
+                if empty {
+                    let line = answer_comment(src, &owner).unwrap_or(Span::new(0, 0));
+                    for d in &mut sink.diagnostics {
+                        d.span = line;
+                    }
+                }
+                chosen
+            };
         let mut local = diagnostic::Sink::new();
         let sts = judge_set(&proto::STS, format!("_mta-sts.{domain}"), sts_records, &mut local);
         let sts_ok = !has_error(&local);
         let mut local_t = diagnostic::Sink::new();
-        let tlsrpt = judge_set(&proto::TLSRPT, format!("_smtp._tls.{domain}"), tlsrpt_records, &mut local_t);
+        let tlsrpt = judge_set(
+            &proto::TLSRPT,
+            format!("_smtp._tls.{domain}"),
+            tlsrpt_records,
+            &mut local_t,
+        );
         let tlsrpt_ok = !has_error(&local_t);
         sink.diagnostics
             .extend(local.diagnostics.into_iter().chain(local_t.diagnostics));

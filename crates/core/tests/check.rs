@@ -1,7 +1,7 @@
 //! The live check's verdict, judged from recorded evidence (no network here: the test
 //! bed tests in tests/e2e run the same judge over real servers' answers).
 
-use mtasts_core::check::{judge, questions, CheckEvidence, DnsAnswer, DnsRecord, RType, Source, Verdict};
+use mtasts_core::check::{CheckEvidence, DnsAnswer, DnsRecord, RType, Source, Verdict, judge, questions};
 use mtasts_core::fetch::{FetchEvidence, Headers, Http};
 
 const D: &str = "example.com";
@@ -106,8 +106,15 @@ fn no_record_is_not_configured() {
     let r = judge(&e);
     assert_eq!(r.verdict, Verdict::NotConfigured);
     assert!(r.headline().contains("no `v=STSv1` record"), "{}", r.headline());
-    let (_, d) = r.findings().into_iter().find(|(_, d)| d.rule.code == "STS-TXT-NOT-FOUND").expect("not found");
-    assert_eq!(&r.dns_text[d.span.start..d.span.end], "; _mta-sts.example.com TXT: NXDOMAIN");
+    let (_, d) = r
+        .findings()
+        .into_iter()
+        .find(|(_, d)| d.rule.code == "STS-TXT-NOT-FOUND")
+        .expect("not found");
+    assert_eq!(
+        &r.dns_text[d.span.start..d.span.end],
+        "; _mta-sts.example.com TXT: NXDOMAIN"
+    );
 }
 
 #[test]

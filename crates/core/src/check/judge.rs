@@ -2,7 +2,7 @@
 
 use super::{CheckEvidence, DnsAnswer, DnsRecord, Purpose, RType};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::fetch::{judge_fetch, FetchReport};
+use crate::fetch::{FetchReport, judge_fetch};
 use crate::mta_sts::Mode;
 use crate::rule::Subject;
 use crate::rules::mx::MxHost;

@@ -13,7 +13,7 @@
 mod judge;
 mod zone_text;
 
-pub use judge::{judge, settled, CheckReport, Source, Verdict};
+pub use judge::{CheckReport, Source, Verdict, judge, settled};
 pub use zone_text::txt_presentation;
 
 use crate::fetch::FetchEvidence;
