@@ -242,7 +242,10 @@ fn the_state_file_catches_a_policy_changed_without_a_new_id() {
         .map(|f| f.iter().filter_map(|x| x["code"].as_str()).collect())
         .unwrap_or_default();
     assert!(codes.contains(&"CACHE-ID-NOT-CHANGED"), "{codes:?}");
-    assert!(line["reasons"][0].as_str().unwrap_or_default().contains("testing"), "{line}");
+    assert!(
+        line["reasons"][0].as_str().unwrap_or_default().contains("testing"),
+        "{line}"
+    );
     assert_eq!(line["verdict"], "broken", "{line}");
     let _ = std::fs::remove_dir_all(&dir);
 }
