@@ -14,5 +14,7 @@ pub mod fetch;
 pub mod lookup;
 #[cfg(feature = "native")]
 pub mod native;
+#[cfg(feature = "native")]
+pub mod smtp;
 
 pub use run::{Event, PolicySource, Step, run};

@@ -40,7 +40,7 @@
 
 mod address;
 mod domain;
-mod tls;
+pub(crate) mod tls;
 
 #[cfg(test)]
 mod tests;
