@@ -1,7 +1,10 @@
 //! One component per file.
 
 pub mod app;
-pub mod coming_soon;
+pub mod check_evidence;
+pub mod check_findings;
+pub mod check_progress;
+pub mod check_view;
 pub mod copy_button;
 pub mod copy_link;
 pub mod diagnostic_list;
@@ -17,3 +20,4 @@ pub mod rule_doc;
 pub mod rules_view;
 pub mod select;
 pub mod summary_card;
+pub mod verdict_card;

@@ -146,11 +146,33 @@ impl Default for GenerateLink {
     }
 }
 
+/// The Check view in a link: what was checked, and optionally what was seen.
+///
+/// Opened without `evidence`, the view checks the domain live again; with it, the view
+/// shows that result as it was (a snapshot) and offers to re-run live.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CheckLink {
+    #[serde(rename = "d")]
+    pub domain: String,
+    /// The DNS-over-HTTPS resolver's URL.
+    #[serde(rename = "r")]
+    pub resolver: String,
+    /// The `CheckEvidence` as its JSON, whose field names are the stable interface (a new
+    /// evidence field leaves older snapshots readable, which postcard's positional
+    /// encoding of the struct itself would not).
+    #[serde(rename = "e")]
+    pub evidence: Option<String>,
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// A Lint link made before the Check view (and its `CheckLink`) existed.
+    pub(crate) const OLD_LINT_LINK: &str = "cy1LLSrOzM-zUggOCS4z5OXKzU9JtVJIzUvLL0pOBXIrrBRyKwz1UisScwtyUvWS83OBgokV8YnpQGVmBiYWBga8XIxsBfk5mcmVjOhqdYACRsgCDIxMAA";
 
     fn sample() -> LintLink {
         LintLink {
@@ -185,6 +207,28 @@ mod tests {
             ..GenerateLink::default()
         };
         assert_eq!(decode::<GenerateLink>(&encode(&link).unwrap()).unwrap(), link);
+    }
+
+    #[test]
+    fn check_round_trip() {
+        let link = CheckLink {
+            domain: "example.com".into(),
+            resolver: "https://dns.google/dns-query".into(),
+            evidence: None,
+        };
+        assert_eq!(decode::<CheckLink>(&encode(&link).unwrap()).unwrap(), link);
+        let snapshot = CheckLink {
+            evidence: Some(r#"{"domain":"example.com","dns":[]}"#.into()),
+            ..link
+        };
+        assert_eq!(decode::<CheckLink>(&encode(&snapshot).unwrap()).unwrap(), snapshot);
+    }
+
+    /// Links made before the Check view existed still open: [`OLD_LINT_LINK`] holds
+    /// `sample()` as the page encoded it then (postcard, raw deflate, base64url).
+    #[test]
+    fn an_old_lint_link_still_opens() {
+        assert_eq!(decode::<LintLink>(OLD_LINT_LINK).unwrap(), sample());
     }
 
     #[test]

@@ -2,12 +2,15 @@
 //! and every transition can be tested without a browser.
 
 use crate::editor_text::{self, Mark, TextEdit};
-use crate::permalink::{self, GenerateLink, LintLink, PermalinkError};
+use crate::permalink::{self, CheckLink, GenerateLink, LintLink, PermalinkError};
 use crate::route::{Route, View};
 use crate::rule_docs::{RuleDocs, RuleDocsState};
+use mtasts_check::Step;
+use mtasts_check::dns::RESOLVERS;
+use mtasts_core::check::{self, CheckEvidence, CheckReport, DnsAnswer, Source};
 use mtasts_core::generate::{self, GenerateError, GenerateInput, Generated, LineEnding};
 use mtasts_core::mta_sts::Mode;
-use mtasts_core::{Kind, MxHost, Report, Severity};
+use mtasts_core::{Diagnostic, Kind, MxHost, Report, Severity};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -39,6 +42,7 @@ pub struct State {
     pub lint: LintState,
     pub generate: GenerateState,
     pub reports: ReportsState,
+    pub check: CheckState,
     /// Why the address could not be opened; the view below it is empty.
     pub permalink_error: Option<String>,
     /// The full link shown after "Copy link", until the view changes.
@@ -234,6 +238,32 @@ pub enum Action {
     RuleDocsFailed(String),
     /// "Try again" after a failure: fetch the docs anew.
     RuleDocsRetry,
+    /// The Check view's domain field.
+    CheckDomain(String),
+    /// A resolver of `RESOLVERS` by index, or `None`: the custom URL.
+    CheckPreset(Option<usize>),
+    CheckCustomResolver(String),
+    /// "Include the result" in the permalink.
+    CheckIncludeResult(bool),
+    /// "Check" (or Enter, or "Re-run live"): check the form's domain live.
+    CheckStart,
+    /// A step of live check `run` finished.
+    CheckStepDone {
+        run: u64,
+        step: Step,
+        failure: Option<String>,
+        elapsed_ms: u64,
+    },
+    /// Live check `run` settled a finding.
+    CheckFinding {
+        run: u64,
+        finding: Finding,
+    },
+    /// Live check `run` ended: its evidence, or why it could not run.
+    CheckFinished {
+        run: u64,
+        result: Result<Rc<CheckEvidence>, String>,
+    },
     /// Show the link "Copy link" made.
     ShowLink(String),
     DismissPermalinkError,
@@ -249,6 +279,7 @@ impl Default for State {
             lint: LintState::default(),
             generate: GenerateState::new(GenerateForm::default(), 0),
             reports: ReportsState::default(),
+            check: CheckState::default(),
             permalink_error: None,
             shown_link: None,
             navigations: 0,
@@ -276,7 +307,7 @@ impl State {
                 .payload
                 .clone()
                 .or_else(|| self.reports.pending_link.clone()),
-            View::Check => None,
+            View::Check => self.check.to_link().map(|link| permalink::encode(&link)).transpose()?,
         };
         Ok(Route::new(self.view, arg).to_fragment())
     }
@@ -290,6 +321,11 @@ impl State {
             form: self.generate.form.clone(),
             rule: self.rule.clone(),
             reports: self.reports.version,
+            check: (
+                self.check.checked.clone(),
+                self.check.include_result,
+                self.check.result.is_some(),
+            ),
             navigations: self.navigations,
         }
     }
@@ -333,6 +369,16 @@ impl State {
                     };
                 }
             }
+            (View::Check, Some(payload)) => match permalink::decode::<CheckLink>(&payload) {
+                // Back and Forward to the check shown: keep it, run nothing.
+                Ok(link) if Some(&link) == self.check.to_link().as_ref() => {}
+                Ok(link) => {
+                    if let Err(why) = self.check.restore(link) {
+                        self.permalink_error = Some(why);
+                    }
+                }
+                Err(e) => self.permalink_error = Some(e.to_string()),
+            },
             (View::Rules, code) => {
                 let found = code.as_deref().and_then(mtasts_core::rules::by_code);
                 self.rule = found.map(|r| r.code.to_string());
@@ -352,6 +398,8 @@ pub struct LinkKey {
     form: GenerateForm,
     rule: Option<String>,
     reports: u64,
+    /// What was checked, whether the link holds the result, whether there is one.
+    check: (Option<CheckTarget>, bool, bool),
     navigations: u64,
 }
 
@@ -464,6 +512,49 @@ impl State {
             Action::RuleDocsRetry => {
                 if matches!(self.rule_docs, RuleDocsState::Failed(_)) {
                     self.rule_docs = RuleDocsState::NotLoaded;
+                }
+            }
+            Action::CheckDomain(domain) => self.check.domain = domain,
+            Action::CheckPreset(preset) => {
+                self.check.preset = preset.filter(|&i| i < RESOLVERS.len());
+            }
+            Action::CheckCustomResolver(url) => self.check.custom_resolver = url,
+            Action::CheckIncludeResult(on) => self.check.include_result = on,
+            Action::CheckStart => self.check.start(),
+            Action::CheckStepDone {
+                run,
+                step,
+                failure,
+                elapsed_ms,
+            } => {
+                if run == self.check.run
+                    && let Some(progress) = self.check.steps.iter_mut().find(|p| p.step == step)
+                {
+                    progress.status = failure.map_or(StepStatus::Done, StepStatus::Failed);
+                    progress.elapsed_ms = Some(elapsed_ms);
+                }
+            }
+            Action::CheckFinding { run, finding } => {
+                if run == self.check.run && self.check.result.is_none() && !self.check.streamed.contains(&finding) {
+                    self.check.streamed.push(finding);
+                }
+            }
+            Action::CheckFinished { run, result } => {
+                if run == self.check.run && self.check.running {
+                    let c = &mut self.check;
+                    c.running = false;
+                    match result {
+                        Ok(evidence) => {
+                            // A step whose event never came shows what the evidence says.
+                            for (progress, seen) in c.steps.iter_mut().zip(steps_of(&evidence)) {
+                                if progress.status == StepStatus::Pending {
+                                    *progress = seen;
+                                }
+                            }
+                            c.result = Some(CheckResult::of(evidence));
+                        }
+                        Err(why) => c.problem = Some(capitalized(&why)),
+                    }
                 }
             }
             Action::ShowLink(link) => self.shown_link = Some(link),
@@ -796,6 +887,300 @@ fn output_problems(g: &Generated) -> Vec<String> {
         .collect()
 }
 
+// ---------------------------------------------------------------------------------------
+// The Check view
+
+/// The resolver a fresh Check view uses (Cloudflare, the first of `RESOLVERS`).
+pub fn default_resolver() -> &'static str {
+    RESOLVERS.first().map_or("", |&(_, url)| url)
+}
+
+/// The Check view: what to check, how far the check got, and what it found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckState {
+    /// The domain field.
+    pub domain: String,
+    /// The chosen entry of `RESOLVERS`, or `None` for the custom URL.
+    pub preset: Option<usize>,
+    /// The custom resolver field.
+    pub custom_resolver: String,
+    /// "Include the result" in the permalink.
+    pub include_result: bool,
+    /// Why the check could not start (not a domain name, not a usable resolver URL).
+    pub problem: Option<String>,
+    /// The domain and resolver of the check shown (what the permalink names).
+    pub checked: Option<CheckTarget>,
+    /// Bumps when a live check starts; events of older runs are dropped.
+    pub run: u64,
+    /// A live check is under way.
+    pub running: bool,
+    /// One entry per `Step::ALL`, in that order.
+    pub steps: Vec<StepProgress>,
+    /// Findings as they streamed in (replaced by the full list once the check is judged).
+    pub streamed: Vec<Finding>,
+    /// The finished check.
+    pub result: Option<CheckResult>,
+    /// The result came from a link's snapshot, not from a check run here.
+    pub shared: bool,
+}
+
+/// What a check looked at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckTarget {
+    pub domain: String,
+    pub resolver: String,
+}
+
+/// A step's progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StepProgress {
+    pub step: Step,
+    pub status: StepStatus,
+    /// Milliseconds from the start of the check to the step's end.
+    pub elapsed_ms: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    Done,
+    /// Why the step did not work.
+    Failed(String),
+}
+
+/// A finding of the check and which evidence it is about.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub source: Source,
+    pub diagnostic: Rc<Diagnostic>,
+}
+
+impl PartialEq for Finding {
+    fn eq(&self, other: &Finding) -> bool {
+        let (a, b) = (&self.diagnostic, &other.diagnostic);
+        self.source == other.source
+            && a.code() == b.code()
+            && a.message == b.message
+            && a.span == b.span
+            && a.severity == b.severity
+    }
+}
+
+/// A judged check: the evidence (what a snapshot link keeps) and the report made of it.
+#[derive(Clone, Debug)]
+pub struct CheckResult {
+    pub evidence: Rc<CheckEvidence>,
+    pub report: Rc<CheckReport>,
+}
+
+impl CheckResult {
+    pub fn of(evidence: Rc<CheckEvidence>) -> CheckResult {
+        let report = Rc::new(check::judge(&evidence));
+        CheckResult { evidence, report }
+    }
+
+    /// Every finding, DNS then fetch then policy.
+    pub fn findings(&self) -> Vec<Finding> {
+        self.report
+            .findings()
+            .into_iter()
+            .map(|(source, d)| Finding {
+                source,
+                diagnostic: Rc::new(d.clone()),
+            })
+            .collect()
+    }
+}
+
+impl PartialEq for CheckResult {
+    fn eq(&self, other: &CheckResult) -> bool {
+        Rc::ptr_eq(&self.evidence, &other.evidence) || self.evidence == other.evidence
+    }
+}
+
+impl Default for CheckState {
+    fn default() -> Self {
+        CheckState {
+            domain: String::new(),
+            preset: Some(0),
+            custom_resolver: String::new(),
+            include_result: false,
+            problem: None,
+            checked: None,
+            run: 0,
+            running: false,
+            steps: pending_steps(),
+            streamed: Vec::new(),
+            result: None,
+            shared: false,
+        }
+    }
+}
+
+fn pending_steps() -> Vec<StepProgress> {
+    Step::ALL
+        .iter()
+        .map(|&step| StepProgress {
+            step,
+            status: StepStatus::Pending,
+            elapsed_ms: None,
+        })
+        .collect()
+}
+
+/// The steps as the evidence shows them (a snapshot, or steps whose event never came).
+fn steps_of(evidence: &CheckEvidence) -> Vec<StepProgress> {
+    let name = mtasts_check::run::domain_name(&evidence.domain).unwrap_or_else(|_| evidence.domain.clone());
+    let qs = check::questions(&name);
+    Step::ALL
+        .iter()
+        .map(|&step| {
+            let (status, elapsed_ms) = match step {
+                Step::Dns(purpose) => {
+                    let answers: Vec<&DnsAnswer> = qs
+                        .iter()
+                        .filter(|q| q.purpose == purpose)
+                        .filter_map(|q| evidence.answer(&q.name, q.rtype))
+                        .collect();
+                    let status = if answers.is_empty() {
+                        StepStatus::Pending
+                    } else {
+                        match answers.iter().find_map(|a| a.failure()) {
+                            Some(why) => StepStatus::Failed(why),
+                            None => StepStatus::Done,
+                        }
+                    };
+                    (status, answers.iter().filter_map(|a| a.elapsed_ms).max())
+                }
+                Step::Fetch => match (&evidence.fetch, &evidence.fetch_unavailable) {
+                    (Some(f), _) => (
+                        f.error
+                            .as_ref()
+                            .map_or(StepStatus::Done, |e| StepStatus::Failed(e.message.clone())),
+                        f.timings_ms.as_ref().and_then(|t| t.total),
+                    ),
+                    (None, Some(why)) => (StepStatus::Failed(why.clone()), None),
+                    (None, None) => (StepStatus::Pending, None),
+                },
+            };
+            StepProgress {
+                step,
+                status,
+                elapsed_ms,
+            }
+        })
+        .collect()
+}
+
+impl CheckState {
+    /// The resolver URL the form names.
+    pub fn resolver(&self) -> String {
+        match self.preset.and_then(|i| RESOLVERS.get(i)) {
+            Some(&(_, url)) => url.to_string(),
+            None => self.custom_resolver.trim().to_string(),
+        }
+    }
+
+    /// Choose the resolver by URL: a preset when it is one, else the custom field.
+    fn set_resolver(&mut self, url: &str) {
+        let url = if url.trim().is_empty() {
+            default_resolver()
+        } else {
+            url.trim()
+        };
+        self.preset = RESOLVERS.iter().position(|&(_, u)| u == url);
+        if self.preset.is_none() {
+            self.custom_resolver = url.to_string();
+        }
+    }
+
+    /// Start a live check of the form's domain at its resolver, or say why it cannot.
+    fn start(&mut self) {
+        let resolver = self.resolver();
+        let valid = mtasts_check::run::domain_name(&self.domain)
+            .and_then(|_| mtasts_check::dns::check_resolver(&resolver).map_err(|e| capitalized(&e)));
+        if let Err(why) = valid {
+            self.problem = Some(capitalized(&why));
+            return;
+        }
+        self.problem = None;
+        self.checked = Some(CheckTarget {
+            domain: self.domain.trim().to_string(),
+            resolver,
+        });
+        self.run += 1;
+        self.running = true;
+        self.steps = pending_steps();
+        self.streamed.clear();
+        self.result = None;
+        self.shared = false;
+    }
+
+    fn to_link(&self) -> Option<CheckLink> {
+        let target = self.checked.as_ref()?;
+        let evidence = self
+            .result
+            .as_ref()
+            .filter(|_| self.include_result)
+            .and_then(|r| serde_json::to_string(&*r.evidence).ok());
+        Some(CheckLink {
+            domain: target.domain.clone(),
+            resolver: if target.resolver == default_resolver() {
+                String::new()
+            } else {
+                target.resolver.clone()
+            },
+            evidence,
+        })
+    }
+
+    /// Open a link: show its snapshot, or check its domain live.
+    fn restore(&mut self, link: CheckLink) -> Result<(), String> {
+        self.domain = link.domain;
+        self.set_resolver(&link.resolver);
+        match link.evidence {
+            Some(json) => {
+                let evidence: CheckEvidence = serde_json::from_str(&json).map_err(|e| {
+                    format!("This link's check result could not be read ({e}); check the domain live instead.")
+                })?;
+                self.show_snapshot(evidence);
+            }
+            None => self.start(),
+        }
+        Ok(())
+    }
+
+    fn show_snapshot(&mut self, evidence: CheckEvidence) {
+        self.problem = None;
+        self.checked = Some(CheckTarget {
+            domain: self.domain.trim().to_string(),
+            resolver: self.resolver(),
+        });
+        self.running = false;
+        self.include_result = true;
+        self.steps = steps_of(&evidence);
+        self.streamed.clear();
+        self.result = Some(CheckResult::of(Rc::new(evidence)));
+        self.shared = true;
+    }
+
+    /// The findings to list: all of them once judged, else those streamed so far.
+    pub fn findings(&self) -> Vec<Finding> {
+        match &self.result {
+            Some(result) => result.findings(),
+            None => self.streamed.clone(),
+        }
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1080,6 +1465,218 @@ mod tests {
         assert_eq!(state.rule_docs, RuleDocsState::Loaded(docs));
         // The docs are not part of the permalink.
         assert_eq!(state.fragment().unwrap(), "#/lint");
+    }
+
+    /// What a check of example.com saw with no proxy: the `_mta-sts` record only.
+    fn check_evidence() -> CheckEvidence {
+        let mut evidence = CheckEvidence::new("example.com");
+        evidence.resolver = Some(default_resolver().to_string());
+        evidence.checked_at = Some(NOW);
+        for q in check::questions("example.com") {
+            let txt = q.name == "_mta-sts.example.com" && q.rtype == check::RType::TXT;
+            evidence.dns.push(DnsAnswer {
+                name: q.name.clone(),
+                rtype: Some(q.rtype),
+                rcode: Some(if txt { "NOERROR" } else { "NXDOMAIN" }.to_string()),
+                records: if txt {
+                    vec![check::DnsRecord {
+                        name: q.name.clone(),
+                        rtype: "TXT".into(),
+                        ttl: 300,
+                        data: "\"v=STSv1; id=20260101\"".into(),
+                    }]
+                } else {
+                    Vec::new()
+                },
+                elapsed_ms: Some(12),
+                ..DnsAnswer::default()
+            });
+        }
+        evidence.fetch_unavailable = Some("no proxy answered at /api/v1/policy: HTTP 404".into());
+        evidence
+    }
+
+    fn started(domain: &str) -> State {
+        let mut state = State::from_fragment("#/check", NOW);
+        state.apply(Action::CheckDomain(domain.into()));
+        state.apply(Action::CheckStart);
+        state
+    }
+
+    #[test]
+    fn check_refuses_what_it_cannot_check() {
+        let state = started("https://example.com/");
+        assert_eq!(state.check.run, 0, "no check starts");
+        assert!(state.check.problem.as_deref().unwrap().contains("not a domain name"));
+        let mut state = started("");
+        assert!(state.check.problem.is_some());
+        state.apply(Action::CheckDomain("example.com".into()));
+        state.apply(Action::CheckPreset(None));
+        state.apply(Action::CheckCustomResolver("http://dns.example/dns-query".into()));
+        state.apply(Action::CheckStart);
+        assert_eq!(state.check.run, 0);
+        let problem = state.check.problem.clone().unwrap();
+        assert!(
+            problem.starts_with("The resolver `http://dns.example/dns-query` must use https://"),
+            "{problem}"
+        );
+        state.apply(Action::CheckCustomResolver("http://127.0.0.1:8053/dns-query".into()));
+        state.apply(Action::CheckStart);
+        assert_eq!(state.check.run, 1);
+        assert_eq!(state.check.problem, None);
+        assert_eq!(
+            state.check.checked.as_ref().unwrap().resolver,
+            "http://127.0.0.1:8053/dns-query"
+        );
+    }
+
+    #[test]
+    fn check_events_fill_in_steps_findings_and_verdict() {
+        let mut state = started("example.com");
+        assert_eq!(state.check.run, 1);
+        assert!(state.check.running);
+        assert_eq!(state.check.checked.as_ref().unwrap().resolver, default_resolver());
+        assert_eq!(state.check.steps.len(), Step::ALL.len());
+        assert!(state.check.steps.iter().all(|p| p.status == StepStatus::Pending));
+        state.apply(Action::CheckStepDone {
+            run: 1,
+            step: Step::Fetch,
+            failure: Some("no proxy".into()),
+            elapsed_ms: 0,
+        });
+        state.apply(Action::CheckStepDone {
+            run: 1,
+            step: Step::Dns(check::Purpose::StsRecord),
+            failure: None,
+            elapsed_ms: 31,
+        });
+        let fetch = state.check.steps.iter().find(|p| p.step == Step::Fetch).unwrap();
+        assert_eq!(fetch.status, StepStatus::Failed("no proxy".into()));
+        let sts = &state.check.steps[0];
+        assert_eq!((sts.status.clone(), sts.elapsed_ms), (StepStatus::Done, Some(31)));
+        // A finding streams in once, however often it is reported.
+        let evidence = Rc::new(check_evidence());
+        let finding = CheckResult::of(evidence.clone())
+            .findings()
+            .into_iter()
+            .next()
+            .expect("a finding");
+        for _ in 0..2 {
+            state.apply(Action::CheckFinding {
+                run: 1,
+                finding: finding.clone(),
+            });
+        }
+        assert_eq!(state.check.findings(), vec![finding.clone()]);
+        // Events of an older run change nothing.
+        state.apply(Action::CheckStart);
+        assert_eq!(state.check.run, 2);
+        assert!(state.check.findings().is_empty(), "a new run starts empty");
+        state.apply(Action::CheckFinding { run: 1, finding });
+        state.apply(Action::CheckFinished {
+            run: 1,
+            result: Err("old".into()),
+        });
+        assert!(state.check.findings().is_empty());
+        assert!(state.check.running);
+        assert_eq!(state.check.problem, None);
+        // The end: every step shows what the evidence says, and the verdict is judged.
+        state.apply(Action::CheckFinished {
+            run: 2,
+            result: Ok(evidence.clone()),
+        });
+        assert!(!state.check.running);
+        assert!(state.check.steps.iter().all(|p| p.status != StepStatus::Pending));
+        let result = state.check.result.clone().unwrap();
+        assert_eq!(result.report.verdict, check::Verdict::Incomplete);
+        assert_eq!(state.check.findings(), result.findings());
+        // A run that could not start says why.
+        state.apply(Action::CheckStart);
+        state.apply(Action::CheckFinished {
+            run: 3,
+            result: Err("the resolver is down".into()),
+        });
+        assert_eq!(state.check.problem.as_deref(), Some("The resolver is down"));
+        assert!(!state.check.running);
+    }
+
+    #[test]
+    fn check_permalink_reruns_live_or_shows_the_snapshot() {
+        let mut state = started("example.com");
+        state.apply(Action::CheckFinished {
+            run: 1,
+            result: Ok(Rc::new(check_evidence())),
+        });
+        // Without the result: the link names the domain and resolver, and checks live.
+        let live = state.fragment().unwrap();
+        assert!(live.starts_with("#/check/"), "{live}");
+        let opened = State::from_fragment(&live, NOW);
+        assert_eq!(opened.view, View::Check);
+        assert_eq!(opened.check.domain, "example.com");
+        assert_eq!(opened.check.preset, Some(0));
+        assert_eq!((opened.check.run, opened.check.running), (1, true));
+        assert!(opened.check.result.is_none());
+        assert_eq!(opened.fragment().unwrap(), live);
+        // With the result: the same verdict, findings and steps, and nothing runs.
+        state.apply(Action::CheckIncludeResult(true));
+        let snapshot = state.fragment().unwrap();
+        assert_ne!(snapshot, live);
+        let shared = State::from_fragment(&snapshot, NOW + 3600);
+        assert_eq!(shared.permalink_error, None);
+        assert_eq!((shared.check.run, shared.check.running), (0, false));
+        assert!(shared.check.shared);
+        let (a, b) = (
+            state.check.result.as_ref().unwrap(),
+            shared.check.result.as_ref().unwrap(),
+        );
+        assert_eq!(a.evidence, b.evidence);
+        assert_eq!(a.report.verdict, b.report.verdict);
+        assert_eq!(a.report.reasons, b.report.reasons);
+        assert_eq!(shared.check.steps, state.check.steps);
+        assert_eq!(shared.fragment().unwrap(), snapshot);
+        // "Re-run live" checks the same domain at the same resolver.
+        let mut rerun = shared.clone();
+        rerun.apply(Action::CheckStart);
+        assert_eq!(
+            (rerun.check.run, rerun.check.running, rerun.check.shared),
+            (1, true, false)
+        );
+        // A custom resolver travels in the link.
+        let mut custom = State::from_fragment("#/check", NOW);
+        custom.apply(Action::CheckDomain("example.org".into()));
+        custom.apply(Action::CheckPreset(None));
+        custom.apply(Action::CheckCustomResolver("https://doh.example/q".into()));
+        custom.apply(Action::CheckStart);
+        let reopened = State::from_fragment(&custom.fragment().unwrap(), NOW);
+        assert_eq!(reopened.check.preset, None);
+        assert_eq!(reopened.check.resolver(), "https://doh.example/q");
+        // Nothing checked yet: the link names the view only.
+        assert_eq!(State::from_fragment("#/check", NOW).fragment().unwrap(), "#/check");
+    }
+
+    #[test]
+    fn a_damaged_check_link_says_so() {
+        let bad = permalink::encode(&CheckLink {
+            domain: "example.com".into(),
+            resolver: String::new(),
+            evidence: Some("{not json".into()),
+        })
+        .unwrap();
+        let state = State::from_fragment(&format!("#/check/{bad}"), NOW);
+        assert!(state.permalink_error.as_deref().unwrap().contains("could not be read"));
+        assert_eq!(state.check.run, 0, "nothing runs");
+        assert_eq!(state.check.domain, "example.com");
+        assert!(State::from_fragment("#/check/AAAA", NOW).permalink_error.is_some());
+    }
+
+    #[test]
+    fn an_old_lint_link_still_opens() {
+        let state = State::from_fragment(&format!("#/lint/{}", permalink::tests::OLD_LINT_LINK), NOW);
+        assert_eq!(state.permalink_error, None);
+        assert_eq!(state.view, View::Lint);
+        assert!(state.lint.text.starts_with("version: STSv1\r\nmode: enforce"));
+        assert_eq!(state.lint.mx.as_deref(), Some("mx1.example.com, mx2.example.com"));
+        assert!(state.lint.is_current());
     }
 
     #[test]

@@ -1,5 +1,5 @@
 use crate::browser;
-use crate::components::coming_soon::ComingSoon;
+use crate::components::check_view::CheckView;
 use crate::components::copy_link::CopyLink;
 use crate::components::generate_view::GenerateView;
 use crate::components::lint_view::LintView;
@@ -7,6 +7,7 @@ use crate::components::nav::Nav;
 use crate::components::permalink_banner::PermalinkBanner;
 use crate::components::reports_view::ReportsView;
 use crate::components::rules_view::RulesView;
+use crate::live;
 use crate::route::View;
 use crate::state::{Action, State};
 use gloo::events::EventListener;
@@ -70,6 +71,19 @@ pub fn app() -> Html {
         });
     }
 
+    // Run each live check the state starts (a click, Enter, a link without a snapshot).
+    {
+        let dispatch = dispatch.clone();
+        let run = state.check.run;
+        let target = state.check.running.then(|| state.check.checked.clone()).flatten();
+        use_effect_with(run, move |_| {
+            if let Some(target) = target {
+                let dispatch = Callback::from(move |action: Action| dispatch.dispatch(action));
+                live::start(run, target.domain, target.resolver, dispatch);
+            }
+        });
+    }
+
     let on_copy_link = {
         let state = state.clone();
         let dispatch = dispatch.clone();
@@ -100,7 +114,7 @@ pub fn app() -> Html {
             />
         },
         View::Check => html! {
-            <ComingSoon view={View::Check} />
+            <CheckView check={state.check.clone()} dispatch={dispatch_cb.clone()} />
         },
         View::Reports => html! {
             <ReportsView reports={state.reports.clone()} dispatch={dispatch_cb.clone()} />

@@ -6,7 +6,7 @@ pub struct NavProps {
     pub current: View,
 }
 
-/// The main navigation. Check is listed already; its page says what is coming.
+/// The main navigation.
 #[component(Nav)]
 pub fn nav(props: &NavProps) -> Html {
     html! {
@@ -14,19 +14,15 @@ pub fn nav(props: &NavProps) -> Html {
             <ul>
                 { for View::ALL.into_iter().map(|view| {
                     let current = view == props.current;
-                    let soon = view == View::Check;
                     html! {
                         <li>
                             <a
                                 href={format!("#/{}", view.slug())}
                                 data-testid={format!("nav-{}", view.slug())}
-                                class={classes!(current.then_some("current"), soon.then_some("soon"))}
+                                class={classes!(current.then_some("current"))}
                                 aria-current={current.then_some("page")}
                             >
                                 { view.label() }
-                                if soon {
-                                    <span class="badge">{ "soon" }</span>
-                                }
                             </a>
                         </li>
                     }
