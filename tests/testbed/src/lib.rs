@@ -5,6 +5,12 @@
 //!   `http://127.0.0.1:PORT/dns-query` (plain HTTP), with `Access-Control-Allow-Origin: *`.
 //! - **nginx** serves the policy files over HTTPS on 127.0.0.1 and `[::1]` at one port, one
 //!   virtual host (SNI) per scenario, with certificates from a test CA made at start.
+//! - An **SMTP server** (Debian's python3-aiosmtpd, `src/smtp_server.py`) plays every
+//!   scenario's MX host at one port ([`TestBed::smtp_port`]): on 127.0.0.1 it offers
+//!   STARTTLS with a certificate chosen by SNI (one from the test CA naming every MX host,
+//!   or, for `mxbadcert`'s MX, one for another name); on 127.0.0.2, the address of
+//!   `nostarttls`'s MX, it offers no STARTTLS. It accepts no mail. Linux routes all of
+//!   127/8 to the loopback interface, so 127.0.0.2 needs no setup.
 //! - With [`Options::latency_ms`], a TCP proxy in front of dnsdist and nginx holds each new
 //!   connection that long before any byte passes.
 //!
@@ -22,6 +28,7 @@
 //! let domain = bed.domain("enforce"); // "enforce.bed.test"
 //! let doh = bed.doh_url(); // "http://127.0.0.1:PORT/dns-query"
 //! let port = bed.https_port(); // https://mta-sts.enforce.bed.test:PORT/.well-known/mta-sts.txt
+//! let smtp = bed.smtp_port(); // mx.enforce.bed.test (A 127.0.0.1) answers SMTP there
 //! # Ok::<(), String>(())
 //! ```
 
@@ -37,7 +44,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use scenarios::{Answer, Cert, PolicyHost};
+use scenarios::{Answer, Cert, MxServer, PolicyHost};
 pub use scenarios::{Expect, SCENARIOS, Scenario};
 
 /// The test zone.
@@ -60,6 +67,7 @@ pub struct TestBed {
     named_port: u16,
     doh_port: u16,
     https_port: u16,
+    smtp_port: u16,
     bulk: Vec<String>,
     pids: Vec<(&'static str, u32)>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
@@ -72,8 +80,8 @@ impl TestBed {
         TestBed::start_with(Options::default())
     }
 
-    /// Start named, dnsdist and nginx (and the latency proxies), each on free loopback
-    /// ports, and return once every one answers.
+    /// Start named, dnsdist, nginx and the SMTP server (and the latency proxies), each on
+    /// free loopback ports, and return once every one answers.
     ///
     /// The servers are started and kept by a thread of the bed's own; the kernel kills them
     /// when that thread ends (`PR_SET_PDEATHSIG`), so a bed kept in a `static` dies with
@@ -109,6 +117,12 @@ impl TestBed {
     /// proxy's, if any).
     pub fn https_port(&self) -> u16 {
         self.https_port
+    }
+
+    /// The SMTP port of every MX host, at the MX host's address (127.0.0.1, or 127.0.0.2
+    /// for `nostarttls`'s MX): what a probe uses instead of 25. Never delayed.
+    pub fn smtp_port(&self) -> u16 {
+        self.smtp_port
     }
 
     /// named itself, for plain DNS over UDP or TCP (never delayed).
@@ -196,6 +210,7 @@ struct Ready {
     named_port: u16,
     doh_port: u16,
     https_port: u16,
+    smtp_port: u16,
     pids: Vec<(&'static str, u32)>,
 }
 
@@ -234,6 +249,7 @@ fn prepare_and_start(dir: &Path, opts: Options) -> Result<TestBed, String> {
         named_port: ready.named_port,
         doh_port: ready.doh_port,
         https_port: ready.https_port,
+        smtp_port: ready.smtp_port,
         bulk,
         pids: ready.pids,
         stop: Some(stop_tx),
@@ -305,10 +321,13 @@ fn start_servers(dir: &Path, site: &Site, servers: &mut Vec<servers::Server>) ->
     servers.push(dnsdist);
     let (nginx, https_port) = servers::start_nginx(dir, &site.nginx_servers)?;
     servers.push(nginx);
+    let (smtp, smtp_port) = servers::start_smtp(dir, &site.smtp_certs)?;
+    servers.push(smtp);
     Ok(Ready {
         named_port,
         doh_port: dnsdist_ports.doh,
         https_port,
+        smtp_port,
         pids: servers.iter().map(|s| (s.name, s.pid())).collect(),
     })
 }
@@ -320,6 +339,8 @@ struct Site {
     zone_file: PathBuf,
     /// nginx `server {}` blocks, `{PORT}` standing for the port.
     nginx_servers: String,
+    /// The SMTP server's certificates.
+    smtp_certs: servers::SmtpCerts,
 }
 
 fn write(path: &Path, contents: impl AsRef<[u8]>) -> Result<(), String> {
@@ -367,6 +388,8 @@ fn write_site(dir: &Path, ca: &pki::Ca, bulk: usize) -> Result<Site, String> {
          @ NS ns.{ZONE}.\nns A 127.0.0.1\n"
     );
     let mut good_names = Vec::new();
+    let mut good_mx_names = Vec::new();
+    let mut wrong_cert_mx_names = Vec::new();
     let mut vhosts = Vec::new(); // (label, deployment)
     for s in SCENARIOS {
         let d =
@@ -374,7 +397,12 @@ fn write_site(dir: &Path, ca: &pki::Ca, bulk: usize) -> Result<Site, String> {
         let label = s.label;
         zone.push_str(&format!("; {label}: {}\n", s.description));
         for mx in &d.mx {
-            zone.push_str(&format!("{label} MX 10 {mx}.{ZONE}.\n{mx} A 127.0.0.1\n"));
+            let address = d.mx_server.address();
+            zone.push_str(&format!("{label} MX 10 {mx}.{ZONE}.\n{mx} A {address}\n"));
+            match d.mx_server {
+                MxServer::Good | MxServer::NoStartTls => good_mx_names.push(format!("{mx}.{ZONE}")),
+                MxServer::WrongCert => wrong_cert_mx_names.push(format!("{mx}.{ZONE}")),
+            }
         }
         let sts_owner = match d.sts_cname_to {
             Some(target) => {
@@ -407,6 +435,16 @@ fn write_site(dir: &Path, ca: &pki::Ca, bulk: usize) -> Result<Site, String> {
         ca.leaf(&[format!("mta-sts.{}.{ZONE}", scenarios::WRONG_NAME_LABEL)])?,
     )?;
     let expired = write_leaf("expired", ca.expired_leaf(&[format!("mta-sts.expired.{ZONE}")])?)?;
+    // The bulk domains' shared MX is served with the good certificate too.
+    good_mx_names.push(format!("{}.{ZONE}", scenarios::BULK_MX_LABEL));
+    let smtp_certs = servers::SmtpCerts {
+        good: write_leaf("mx-good", ca.leaf(&good_mx_names)?)?,
+        wrong: write_leaf(
+            "mx-wrongname",
+            ca.leaf(&[format!("{}.{ZONE}", scenarios::WRONG_MX_NAME)])?,
+        )?,
+        wrong_cert_names: wrong_cert_mx_names,
+    };
 
     let listen = "    listen 127.0.0.1:{PORT} ssl;\n    listen [::1]:{PORT} ssl;\n";
     // Unknown names get the good certificate and a 404.
@@ -481,6 +519,7 @@ fn write_site(dir: &Path, ca: &pki::Ca, bulk: usize) -> Result<Site, String> {
     Ok(Site {
         zone_file,
         nginx_servers: nginx,
+        smtp_certs,
     })
 }
 
@@ -510,6 +549,9 @@ mod tests {
         assert!(!zone.contains("mta-sts.v6only A "));
         assert!(!zone.contains("_smtp._tls.notlsrpt"));
         assert!(zone.contains("bulk0002 MX 10 mx.bulk.bed.test.\n"));
+        assert!(zone.contains("mx.nostarttls A 127.0.0.2\n"), "{zone}");
+        assert!(zone.contains("mx.mxbadcert A 127.0.0.1\n"), "{zone}");
+        assert_eq!(site.smtp_certs.wrong_cert_names, ["mx.mxbadcert.bed.test"]);
         for s in SCENARIOS {
             let has_vhost = site
                 .nginx_servers

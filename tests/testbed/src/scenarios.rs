@@ -119,10 +119,36 @@ pub const SCENARIOS: &[Scenario] = &[
         expect: Expect::EnforceWorking,
         codes: &["TLSRPT-MISSING-WITH-STS"],
     },
+    Scenario {
+        label: "nostarttls",
+        description: "An enforce policy, but the MX (mx.nostarttls.<zone>, 127.0.0.2) offers no STARTTLS",
+        expect: Expect::Broken,
+        codes: &["MXC-STARTTLS"],
+    },
+    Scenario {
+        label: "mxbadcert",
+        description: "An enforce policy, but the MX's certificate is for another name (mx.elsewhere.<zone>)",
+        expect: Expect::Broken,
+        codes: &["MXC-CERT"],
+    },
 ];
+
+/// The codes only a probe of the MX hosts (SMTP, STARTTLS, the certificate) can report.
+const MX_PROBE_CODES: &[&str] = &["MXC-STARTTLS", "MXC-CERT", "MXC-PROBE-FAILED"];
+
+impl Scenario {
+    /// Its verdict needs a probe of its MX hosts: a checker that does not probe them sees
+    /// a working deployment.
+    pub fn needs_mx_probe(&self) -> bool {
+        self.codes.iter().any(|c| MX_PROBE_CODES.contains(c))
+    }
+}
 
 /// The name in the `wrongname` scenario's certificate.
 pub(crate) const WRONG_NAME_LABEL: &str = "elsewhere";
+
+/// The name in the `mxbadcert` scenario's MX certificate, relative to the zone.
+pub(crate) const WRONG_MX_NAME: &str = "mx.elsewhere";
 
 /// The MX host every bulk domain shares, relative to the zone.
 pub(crate) const BULK_MX_LABEL: &str = "mx.bulk";
@@ -159,9 +185,30 @@ pub(crate) enum Cert {
     Expired,
 }
 
+/// How the bed's SMTP server answers at a scenario's MX hosts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MxServer {
+    /// `A 127.0.0.1`: STARTTLS with a certificate from the test CA naming the MX host.
+    Good,
+    /// `A 127.0.0.2`: no STARTTLS.
+    NoStartTls,
+    /// `A 127.0.0.1`: STARTTLS with a valid certificate for `mx.elsewhere.<zone>` only.
+    WrongCert,
+}
+
+impl MxServer {
+    /// The MX host's address: the server offers STARTTLS on 127.0.0.1 only.
+    pub(crate) fn address(self) -> &'static str {
+        match self {
+            MxServer::Good | MxServer::WrongCert => "127.0.0.1",
+            MxServer::NoStartTls => "127.0.0.2",
+        }
+    }
+}
+
 /// How one scenario is set up.
 pub(crate) struct Deployment {
-    /// The MX hosts, relative to the zone (each gets `A 127.0.0.1`).
+    /// The MX hosts, relative to the zone (each gets the address of `mx_server`).
     pub mx: Vec<String>,
     /// TXT records at `_mta-sts.<domain>` (each one string).
     pub sts_txt: Vec<String>,
@@ -171,6 +218,7 @@ pub(crate) struct Deployment {
     pub policy_host: PolicyHost,
     pub answer: Option<Answer>,
     pub cert: Cert,
+    pub mx_server: MxServer,
 }
 
 pub(crate) const STS_ID: &str = "20260101T000000";
@@ -203,6 +251,7 @@ pub(crate) fn deployment(label: &str, zone: &str) -> Option<Deployment> {
         policy_host: PolicyHost::V4AndV6,
         answer: Some(good("enforce")),
         cert: Cert::Good,
+        mx_server: MxServer::Good,
     };
     match label {
         "enforce" => {}
@@ -254,6 +303,8 @@ pub(crate) fn deployment(label: &str, zone: &str) -> Option<Deployment> {
         "uncovered" => d.mx = vec![format!("mail.{label}")],
         "v6only" => d.policy_host = PolicyHost::V6Only,
         "notlsrpt" => d.tlsrpt = false,
+        "nostarttls" => d.mx_server = MxServer::NoStartTls,
+        "mxbadcert" => d.mx_server = MxServer::WrongCert,
         _ => return None,
     }
     Some(d)

@@ -1,9 +1,9 @@
-//! The three real servers: their configurations, starting them on free loopback ports,
-//! waiting until they answer, and killing them.
+//! The real servers (BIND, dnsdist, nginx, an aiosmtpd SMTP server): their configurations,
+//! starting them on free loopback ports, waiting until they answer, and killing them.
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -14,6 +14,12 @@ use crate::dns;
 pub(crate) const NAMED: &str = "/usr/sbin/named";
 pub(crate) const DNSDIST: &str = "/usr/bin/dnsdist";
 pub(crate) const NGINX: &str = "/usr/sbin/nginx";
+/// Debian's Python, which has python3-aiosmtpd (a `python3` earlier on PATH may not).
+pub(crate) const PYTHON: &str = "/usr/bin/python3";
+/// Where python3-aiosmtpd puts the package.
+pub(crate) const AIOSMTPD: &str = "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py";
+/// The SMTP server, run by [`PYTHON`] from the bed's directory.
+const SMTP_SERVER_PY: &str = include_str!("smtp_server.py");
 
 /// How long a server gets to answer after it is started.
 const READY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -22,7 +28,13 @@ const PORT_RACE_ATTEMPTS: usize = 3;
 
 /// Fail early, naming the Debian package, when a server binary is missing.
 pub(crate) fn check_installed() -> Result<(), String> {
-    for (package, binary) in [("bind9", NAMED), ("dnsdist", DNSDIST), ("nginx", NGINX)] {
+    for (package, binary) in [
+        ("bind9", NAMED),
+        ("dnsdist", DNSDIST),
+        ("nginx", NGINX),
+        ("python3", PYTHON),
+        ("python3-aiosmtpd", AIOSMTPD),
+    ] {
         if !Path::new(binary).is_file() {
             return Err(format!(
                 "{package} is not installed ({binary} is missing): run `cargo xtask setup`"
@@ -76,15 +88,15 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // SIGKILL: none of the three keeps state worth a clean shutdown, and nginx runs as a
-        // single process (master_process off), so no worker is left orphaned.
+        // SIGKILL: none of the servers keeps state worth a clean shutdown, none forks helpers
+        // (nginx runs as a single process, master_process off), so nothing is left orphaned.
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// nginx and dnsdist say "Address already in use"; named says "unable to listen on any
-/// configured interfaces" (its only listener is the port we chose).
+/// nginx, dnsdist and Python say "Address already in use"; named says "unable to listen on
+/// any configured interfaces" (its only listener is the port we chose).
 fn is_port_taken_log(log: &str) -> bool {
     log.contains("in use") || log.contains("unable to listen")
 }
@@ -463,6 +475,130 @@ http {{
     )
 }
 
+// ---------------------------------------------------------------------------------------
+// SMTP (aiosmtpd)
+
+/// Where the SMTP server offers STARTTLS (its certificate chosen by SNI).
+pub(crate) const SMTP_STARTTLS_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 1);
+/// Where it offers no STARTTLS, at the same port.
+pub(crate) const SMTP_PLAIN_ADDR: Ipv4Addr = Ipv4Addr::new(127, 0, 0, 2);
+/// The name in its greeting and EHLO reply.
+const SMTP_HOSTNAME: &str = "mx.bed.test";
+/// What its greeting says after the host name (see `IDENT` in smtp_server.py).
+const SMTP_IDENT: &str = "mtasts-testbed SMTP";
+
+/// The SMTP server's certificates: paths of PEM files.
+pub(crate) struct SmtpCerts {
+    /// Certificate and key naming every MX host but those in `wrong_cert_names`.
+    pub good: (String, String),
+    /// Certificate and key for another name.
+    pub wrong: (String, String),
+    /// The MX hosts (SNI names) that get `wrong`.
+    pub wrong_cert_names: Vec<String>,
+}
+
+/// A port free for TCP on both [`SMTP_STARTTLS_ADDR`] and [`SMTP_PLAIN_ADDR`].
+fn free_smtp_port() -> Result<u16, String> {
+    for _ in 0..100 {
+        let tcp = TcpListener::bind((SMTP_STARTTLS_ADDR, 0))
+            .map_err(|e| format!("cannot bind {SMTP_STARTTLS_ADDR}:0: {e}"))?;
+        let port = tcp.local_addr().map_err(|e| format!("no local address: {e}"))?.port();
+        if TcpListener::bind((SMTP_PLAIN_ADDR, port)).is_ok() {
+            return Ok(port);
+        }
+    }
+    Err(format!(
+        "found no port free on {SMTP_STARTTLS_ADDR} and {SMTP_PLAIN_ADDR} in 100 tries"
+    ))
+}
+
+/// A JSON string literal (paths and names here are plain, but quotes and backslashes
+/// must not break the config).
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The SMTP server (smtp_server.py, Debian's python3-aiosmtpd) that plays every MX host:
+/// STARTTLS on [`SMTP_STARTTLS_ADDR`] and none on [`SMTP_PLAIN_ADDR`], one port for both.
+/// It accepts no mail.
+pub(crate) fn start_smtp(dir: &Path, certs: &SmtpCerts) -> Result<(Server, u16), String> {
+    start_smtp_choosing(dir, certs, free_smtp_port)
+}
+
+fn start_smtp_choosing(
+    dir: &Path,
+    certs: &SmtpCerts,
+    choose: impl FnMut() -> Result<u16, String>,
+) -> Result<(Server, u16), String> {
+    let script = dir.join("smtp_server.py");
+    write(&script, SMTP_SERVER_PY)?;
+    let script_s = path_str(&script)?.to_string();
+    let conf = dir.join("smtp.json");
+    let conf_s = path_str(&conf)?.to_string();
+    let wrong_names: Vec<String> = certs.wrong_cert_names.iter().map(|n| json_string(n)).collect();
+    start_retrying(
+        "smtp (aiosmtpd)",
+        choose,
+        |port| {
+            let config = format!(
+                "{{\"port\": {port}, \"hostname\": {}, \"starttls_addr\": \"{SMTP_STARTTLS_ADDR}\", \
+                 \"plain_addr\": \"{SMTP_PLAIN_ADDR}\", \"good_cert\": {}, \"good_key\": {}, \
+                 \"wrong_cert\": {}, \"wrong_key\": {}, \"wrong_cert_names\": [{}]}}\n",
+                json_string(SMTP_HOSTNAME),
+                json_string(&certs.good.0),
+                json_string(&certs.good.1),
+                json_string(&certs.wrong.0),
+                json_string(&certs.wrong.1),
+                wrong_names.join(", "),
+            );
+            write(&conf, config)?;
+            // -u: unbuffered, so the log is complete when shown on failure.
+            spawn("smtp", dir, PYTHON, &["-u", &script_s, &conf_s], vec![])
+        },
+        |port| {
+            for ip in [SMTP_STARTTLS_ADDR, SMTP_PLAIN_ADDR] {
+                probe_smtp(SocketAddr::from((ip, port)))?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// Our SMTP server greets at `addr` (a port taken by another process is not mistaken for
+/// it).
+fn probe_smtp(addr: SocketAddr) -> Result<(), String> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200))
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_millis(500)))
+        .map_err(|e| e.to_string())?;
+    let mut greeting = [0u8; 512];
+    let n = stream
+        .read(&mut greeting)
+        .map_err(|e| format!("no greeting from {addr}: {e}"))?;
+    let greeting = String::from_utf8_lossy(&greeting[..n]);
+    let _ = stream.write_all(b"QUIT\r\n");
+    if greeting.starts_with("220 ") && greeting.contains(SMTP_IDENT) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{addr} is not the bed's SMTP server yet: {:?}",
+            greeting.lines().next()
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -513,6 +649,46 @@ mod tests {
             start_nginx_choosing(&dir, PLAIN_SERVER, taken_first(taken)).unwrap_or_else(|e| panic!("{e}"));
         assert_ne!(port, taken);
         drop(nginx);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    #[ignore = "needs bind9, dnsdist, nginx, aiosmtpd: run by cargo xtask test"]
+    fn smtp_moves_to_another_port_when_its_is_taken() {
+        // Taken on 127.0.0.2 only: the server must fail on its second listener and retry.
+        let plain = TcpListener::bind((SMTP_PLAIN_ADDR, 0)).unwrap();
+        let taken = plain.local_addr().unwrap().port();
+        let dir = scratch_dir("race-smtp");
+        let ca = crate::pki::Ca::new().unwrap();
+        let mut files = Vec::new();
+        for (name, leaf) in [
+            ("good", ca.leaf(&["mx.a.bed.test".to_string()]).unwrap()),
+            ("wrong", ca.leaf(&["mx.b.bed.test".to_string()]).unwrap()),
+        ] {
+            let cert = dir.join(format!("{name}.crt"));
+            let key = dir.join(format!("{name}.key"));
+            std::fs::write(&cert, leaf.cert_pem).unwrap();
+            std::fs::write(&key, leaf.key_pem).unwrap();
+            files.push((cert.display().to_string(), key.display().to_string()));
+        }
+        let certs = SmtpCerts {
+            wrong: files.pop().unwrap(),
+            good: files.pop().unwrap(),
+            wrong_cert_names: vec!["mx.b.bed.test".to_string()],
+        };
+        let (smtp, port) = start_smtp_choosing(&dir, &certs, {
+            let mut first = true;
+            move || {
+                if std::mem::take(&mut first) {
+                    Ok(taken)
+                } else {
+                    free_smtp_port()
+                }
+            }
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(port, taken);
+        drop(smtp);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

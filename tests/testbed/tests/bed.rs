@@ -297,7 +297,7 @@ fn teardown_leaves_no_process_and_no_directory() {
     eprintln!("TestBed::start() took {:?}", t.elapsed());
     let pids = bed.server_pids();
     let dir = bed.dir().to_path_buf();
-    assert_eq!(pids.len(), 3);
+    assert_eq!(pids.len(), 4);
     for (name, pid) in &pids {
         assert!(
             std::path::Path::new(&format!("/proc/{pid}")).exists(),
