@@ -83,7 +83,7 @@ fn marked_text(text: &str, findings: &[&Diagnostic], name: &'static str) -> Html
                         data-codes={(!codes.is_empty()).then(|| codes.clone())}>
                         <span class="evidence-line-text">{ line.trim_end_matches('\r') }</span>
                         if !codes.is_empty() {
-                            <span class="evidence-line-codes">{ format!("← {}", codes.replace(' ', ", ")) }</span>
+                            <span class="evidence-line-codes">{ format!("↑ {}", codes.replace(' ', ", ")) }</span>
                         }
                     </div>
                 }

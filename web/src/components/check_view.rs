@@ -1,6 +1,7 @@
 use crate::components::check_evidence::CheckEvidencePanel;
 use crate::components::check_findings::CheckFindings;
 use crate::components::check_progress::CheckProgress;
+use crate::components::select::Select;
 use crate::components::verdict_card::VerdictCard;
 use crate::state::{Action, CheckState};
 use mtasts_check::dns::RESOLVERS;
@@ -28,13 +29,7 @@ pub fn check_view(props: &CheckViewProps) -> Html {
         Action::CheckStart
     });
     let on_domain = dispatch.reform(|e: InputEvent| Action::CheckDomain(input_value(&e)));
-    let on_preset = dispatch.reform(|e: Event| {
-        let value = e
-            .target_dyn_into::<web_sys::HtmlSelectElement>()
-            .map(|s| s.value())
-            .unwrap_or_default();
-        Action::CheckPreset(value.parse().ok())
-    });
+    let on_preset = dispatch.reform(|value: String| Action::CheckPreset(value.parse().ok()));
     let on_custom = dispatch.reform(|e: InputEvent| Action::CheckCustomResolver(input_value(&e)));
     let on_include = dispatch.reform(|e: Event| {
         Action::CheckIncludeResult(e.target_dyn_into::<HtmlInputElement>().is_some_and(|i| i.checked()))
@@ -60,19 +55,15 @@ pub fn check_view(props: &CheckViewProps) -> Html {
                 </div>
                 <div class="field">
                     <label for="check-resolver">{ "DNS resolver" }</label>
-                    <select id="check-resolver" data-testid="check-resolver" onchange={on_preset}>
-                        { for RESOLVERS.iter().enumerate().map(|(i, (name, _))| html! {
-                            <option value={i.to_string()} selected={preset_value == i.to_string()}>{ *name }</option>
-                        }) }
-                        <option value={CUSTOM} selected={check.preset.is_none()}>{ "Custom DoH URL…" }</option>
-                    </select>
+                    <Select id="check-resolver" testid="check-resolver" value={preset_value} onchange={on_preset}
+                        options={resolver_options()} />
                 </div>
                 if check.preset.is_none() {
                     <div class="field field-grow">
                         <label for="check-custom-resolver">{ "DoH URL" }</label>
-                        <input id="check-custom-resolver" type="url" data-testid="check-custom-resolver"
+                        <input id="check-custom-resolver" type="text" inputmode="url" data-testid="check-custom-resolver"
                             value={check.custom_resolver.clone()} placeholder="https://dns.example/dns-query"
-                            oninput={on_custom} spellcheck="false" autocapitalize="off" />
+                            oninput={on_custom} spellcheck="false" autocapitalize="off" autocomplete="off" />
                     </div>
                 }
                 <div class="field actions">
@@ -123,6 +114,16 @@ pub fn check_view(props: &CheckViewProps) -> Html {
             }
         </section>
     }
+}
+
+/// The resolvers of `RESOLVERS` by index, then the custom URL.
+fn resolver_options() -> Vec<(AttrValue, AttrValue)> {
+    RESOLVERS
+        .iter()
+        .enumerate()
+        .map(|(i, &(name, _))| (AttrValue::from(i.to_string()), AttrValue::from(name)))
+        .chain([(AttrValue::from(CUSTOM), AttrValue::from("Custom DoH URL…"))])
+        .collect()
 }
 
 fn input_value(e: &InputEvent) -> String {

@@ -1,3 +1,4 @@
+use crate::markdown::rich;
 use crate::state::CheckResult;
 use mtasts_core::check::Verdict;
 use yew::prelude::*;
@@ -22,13 +23,13 @@ pub fn verdict_card(props: &VerdictCardProps) -> Html {
     let report = &result.report;
     let verdict = report.verdict;
     html! {
-        <div class={classes!("verdict", verdict_class(verdict))} data-testid="check-verdict"
+        <div class={classes!("verdict", verdict_class(verdict))} data-testid="check-verdict" data-domain={report.domain.clone()}
             data-verdict={verdict.as_str()} role="status" aria-live="polite">
             <p class="verdict-title">{ verdict_label(verdict) }</p>
-            <p class="verdict-headline" data-testid="check-headline">{ report.headline() }</p>
+            <p class="verdict-headline" data-testid="check-headline">{ rich(report.headline()) }</p>
             if report.reasons.len() > 1 {
                 <ul class="verdict-reasons" data-testid="check-reasons">
-                    { for report.reasons.iter().skip(1).map(|r| html! { <li>{ r }</li> }) }
+                    { for report.reasons.iter().skip(1).map(|r| html! { <li>{ rich(r) }</li> }) }
                 </ul>
             }
             <p class="verdict-meta">
