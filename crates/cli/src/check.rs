@@ -12,6 +12,7 @@ use mtasts_check::dns::{RESOLVERS, check_resolver};
 use mtasts_check::fetch::FetchSettings;
 use mtasts_check::native::{DirectFetch, DohLookup, ReqwestHttp};
 use mtasts_check::run::PolicySource;
+use mtasts_check::smtp::probe_mx;
 use mtasts_core::Severity;
 use mtasts_core::check::{CheckEvidence, CheckReport, Source, Verdict, judge};
 use mtasts_core::fetch::Snapshot;
@@ -69,6 +70,13 @@ pub struct CheckArgs {
     /// Test bed only: fetch policies from this port instead of 443.
     #[arg(long, hide = true, default_value_t = 443)]
     pub https_port: u16,
+    /// Do not connect to the MX hosts on port 25 (by default each MX host of a domain
+    /// with MTA-STS is probed: STARTTLS offered, certificate valid for its name).
+    #[arg(long)]
+    pub no_probe_mx: bool,
+    /// Test bed only: probe MX hosts on this port instead of 25.
+    #[arg(long, hide = true, default_value_t = 25)]
+    pub smtp_port: u16,
     /// Test bed only: allow policy hosts on loopback addresses.
     #[arg(long, hide = true)]
     pub allow_loopback: bool,
@@ -214,7 +222,43 @@ fn read_domains(file: &PathBuf) -> Result<Vec<String>, String> {
 /// One domain's result: the evidence and its judgment, or why it was not checked.
 type Outcome = (String, Result<(CheckEvidence, CheckReport), String>);
 
-async fn check_one(domain: String, setup: &Setup) -> Outcome {
+/// Probe each MX host of a domain that publishes MTA-STS (at most
+/// [`mtasts_core::check::MX_FOLLOW_UPS`], all at once) and judge again.
+async fn probe_mx_hosts(evidence: &mut CheckEvidence, report: &mut CheckReport, setup: &Setup, args: &ProbeArgs) {
+    if report.sts_id.is_none() {
+        return;
+    }
+    if args.disabled {
+        evidence.mx_probe_unavailable = Some("probing was turned off (--no-probe-mx)".into());
+        *report = judge(evidence);
+        return;
+    }
+    let mut hosts: Vec<String> = Vec::new();
+    for host in report.mx.iter().flatten() {
+        if let Some(name) = mtasts_core::mx::normalize_host(host)
+            && !hosts.contains(&name)
+            && hosts.len() < mtasts_core::check::MX_FOLLOW_UPS
+        {
+            hosts.push(name);
+        }
+    }
+    if hosts.is_empty() {
+        return;
+    }
+    let probes = hosts
+        .iter()
+        .map(|h| probe_mx(h, &setup.fetch.lookup, &setup.fetch.settings, args.smtp_port));
+    evidence.mx_probes = futures_util::future::join_all(probes).await;
+    *report = judge(evidence);
+}
+
+/// How MX hosts are probed.
+struct ProbeArgs {
+    disabled: bool,
+    smtp_port: u16,
+}
+
+async fn check_one(domain: String, setup: &Setup, probe: &ProbeArgs) -> Outcome {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs());
     let policy: &dyn PolicySource = &setup.fetch;
     let result = mtasts_check::run(&domain, &setup.http, &setup.resolver, Ok(policy), now, &mut |_| {})
@@ -227,6 +271,13 @@ async fn check_one(domain: String, setup: &Setup) -> Outcome {
             let report = judge(&evidence);
             (evidence, report)
         });
+    let result = match result {
+        Ok((mut evidence, mut report)) => {
+            probe_mx_hosts(&mut evidence, &mut report, setup, probe).await;
+            Ok((evidence, report))
+        }
+        Err(e) => Err(e),
+    };
     (domain, result)
 }
 
@@ -241,13 +292,17 @@ async fn check_all(args: &CheckArgs, domains: &[String], setup: &Setup) -> ExitC
     } else {
         ProgressBar::hidden()
     };
+    let probe = ProbeArgs {
+        disabled: args.no_probe_mx,
+        smtp_port: args.smtp_port,
+    };
     let mut out = io::stdout().lock();
     if args.format == CheckFormat::Csv && writeln!(out, "domain,verdict,errors,warnings,sts_id,mode,reason").is_err() {
         return ExitCode::from(2);
     }
     // Results print in input order; `buffered` runs up to `concurrency` checks at once.
     let mut results = futures_util::stream::iter(domains.iter().cloned())
-        .map(|d| check_one(d, setup))
+        .map(|d| check_one(d, setup, &probe))
         .buffered(usize::from(args.concurrency));
     let mut worst = ExitCode::SUCCESS;
     let (mut broken, mut incomplete) = (false, false);
@@ -344,6 +399,15 @@ fn write_text(
         }
     } else if let Some(why) = &evidence.fetch_unavailable {
         writeln!(out, "\nPolicy fetch: not done: {why}")?;
+    }
+    if !r.mx_probes.is_empty() {
+        writeln!(out, "\nMX hosts (SMTP, STARTTLS and certificate):")?;
+        for p in &r.mx_probes {
+            writeln!(out, "{}: {}", p.mx_host, p.summary())?;
+            for d in &p.diagnostics {
+                writeln!(out, "  {}[{}]: {}", severity_word(d.severity), d.rule.code, d.message)?;
+            }
+        }
     }
     writeln!(out, "\n{}: {}", r.domain, summary_counts(r))?;
     Ok(())

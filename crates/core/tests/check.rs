@@ -246,3 +246,53 @@ fn evidence_round_trips_through_json() {
     let partial: CheckEvidence = serde_json::from_str(r#"{"domain":"example.com","unknown":1}"#).expect("partial");
     assert_eq!(partial.domain, "example.com");
 }
+
+fn no_starttls_probe() -> mtasts_core::probe::MxProbeEvidence {
+    let mut p = mtasts_core::probe::MxProbeEvidence::new("mail.example.com.");
+    p.port = Some(25);
+    p.address = Some("192.0.2.25".into());
+    p.greeted = Some(true);
+    p.banner = Some("220 mail.example.com ESMTP".into());
+    p.ehlo = Some(vec!["mail.example.com".into(), "PIPELINING".into(), "8BITMIME".into()]);
+    p.starttls_offered = Some(false);
+    p
+}
+
+#[test]
+fn an_mx_without_starttls_breaks_enforce_but_not_testing() {
+    let mut e = evidence(&good_dns());
+    e.fetch = Some(fetched(GOOD_POLICY, "text/plain", 200));
+    e.mx_probes = vec![no_starttls_probe()];
+    let r = judge(&e);
+    assert_eq!(r.verdict, Verdict::Broken, "{:?}", r.reasons);
+    assert!(r.headline().contains("mail.example.com"), "{}", r.headline());
+    let (source, _) = r
+        .findings()
+        .into_iter()
+        .find(|(_, d)| d.rule.code == "MXC-STARTTLS")
+        .expect("MXC-STARTTLS");
+    assert_eq!(source, Source::Mx);
+
+    e.fetch = Some(fetched(&GOOD_POLICY.replace("enforce", "testing"), "text/plain", 200));
+    let r = judge(&e);
+    assert_eq!(r.verdict, Verdict::Testing, "{:?}", r.reasons);
+    assert!(
+        r.headline().contains("switching to enforce now would stop it"),
+        "{}",
+        r.headline()
+    );
+}
+
+#[test]
+fn unprobed_mx_hosts_are_said_so() {
+    let mut e = evidence(&good_dns());
+    e.fetch = Some(fetched(GOOD_POLICY, "text/plain", 200));
+    e.mx_probe_unavailable = Some("a web page cannot open SMTP connections".into());
+    let r = judge(&e);
+    assert_eq!(r.verdict, Verdict::EnforceWorking);
+    assert!(
+        r.reasons.iter().any(|x| x.contains("not checked: a web page cannot")),
+        "{:?}",
+        r.reasons
+    );
+}

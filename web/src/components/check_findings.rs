@@ -38,6 +38,7 @@ fn item(f: &Finding) -> Html {
         Source::Dns => format!("DNS answers, line {}", d.line),
         Source::Fetch => "Policy fetch".to_string(),
         Source::Policy => format!("Policy file, line {}", d.line),
+        Source::Mx => "MX host probe".to_string(),
     };
     html! {
         <li class={classes!("diagnostic", severity_class(d.severity))} data-testid="check-finding"
@@ -61,5 +62,6 @@ pub fn source_name(source: Source) -> &'static str {
         Source::Dns => "dns",
         Source::Fetch => "fetch",
         Source::Policy => "policy",
+        Source::Mx => "mx",
     }
 }

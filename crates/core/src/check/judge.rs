@@ -4,6 +4,7 @@ use super::{CheckEvidence, DnsAnswer, DnsRecord, Purpose, RType};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::fetch::{FetchReport, judge_fetch};
 use crate::mta_sts::Mode;
+use crate::probe::{ProbeReport, judge_mx_probe};
 use crate::rule::Subject;
 use crate::rules::mx::MxHost;
 use crate::txt::proto;
@@ -49,6 +50,8 @@ pub enum Source {
     Fetch,
     /// The fetched policy body (spans point into it), with the MX hosts held against it.
     Policy,
+    /// An SMTP probe of one MX host (no span; the message names the host).
+    Mx,
 }
 
 /// The judged check.
@@ -73,6 +76,8 @@ pub struct CheckReport {
     pub mode: Option<Mode>,
     /// Every DNS answer carried the AD bit.
     pub dnssec: bool,
+    /// The SMTP probe of each MX host, when probes ran.
+    pub mx_probes: Vec<ProbeReport>,
 }
 
 impl CheckReport {
@@ -81,7 +86,7 @@ impl CheckReport {
         self.reasons.first().map_or("", String::as_str)
     }
 
-    /// Every finding with where it points: DNS, then fetch, then policy.
+    /// Every finding with where it points: DNS, then fetch, then policy, then MX probes.
     pub fn findings(&self) -> Vec<(Source, &Diagnostic)> {
         let dns = self.dns.diagnostics.iter().map(|d| (Source::Dns, d));
         let fetch = self
@@ -93,7 +98,11 @@ impl CheckReport {
             .iter()
             .flat_map(|f| f.policy.iter())
             .flat_map(|p| p.diagnostics.iter().map(|d| (Source::Policy, d)));
-        dns.chain(fetch).chain(policy).collect()
+        let probes = self
+            .mx_probes
+            .iter()
+            .flat_map(|p| p.diagnostics.iter().map(|d| (Source::Mx, d)));
+        dns.chain(fetch).chain(policy).chain(probes).collect()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
@@ -150,6 +159,7 @@ pub fn judge(e: &CheckEvidence) -> CheckReport {
         });
     let dns = crate::lint_zone_domain(dns_text.as_bytes(), mode, &domain);
     let dnssec = !e.dns.is_empty() && e.dns.iter().all(|a| a.authenticated);
+    let mx_probes = e.mx_probes.iter().map(|p| judge_mx_probe(p, mode)).collect();
 
     let mut report = CheckReport {
         domain,
@@ -162,10 +172,11 @@ pub fn judge(e: &CheckEvidence) -> CheckReport {
         sts_id,
         mode,
         dnssec,
+        mx_probes,
     };
     let (verdict, headline) = decide(e, &report, sts_answer, sts_present, mx_answer);
     report.verdict = verdict;
-    report.reasons = reasons(&report, headline);
+    report.reasons = reasons(&report, headline, e.mx_probe_unavailable.as_deref());
     report
 }
 
@@ -262,6 +273,16 @@ fn decide(
         );
     }
     if let Some(x) = first_error(&findings, subject(Subject::MxMatch)) {
+        // Testing mode never refuses mail (RFC 8461 §5): finding this is what it is for.
+        if r.mode == Some(Mode::Testing) {
+            return (
+                Verdict::Testing,
+                format!(
+                    "testing mode: mail still flows, but switching to enforce now would stop it: {}",
+                    x.message
+                ),
+            );
+        }
         return (
             Verdict::Broken,
             format!("mail would not be delivered as meant: {}", x.message),
@@ -292,7 +313,7 @@ fn decide(
 }
 
 /// The headline, then every other error and warning, once each.
-fn reasons(r: &CheckReport, headline: String) -> Vec<String> {
+fn reasons(r: &CheckReport, headline: String, mx_probe_unavailable: Option<&str>) -> Vec<String> {
     let mut out = vec![headline];
     let findings = r.findings();
     for severity in [Severity::Error, Severity::Warning] {
@@ -301,6 +322,13 @@ fn reasons(r: &CheckReport, headline: String) -> Vec<String> {
                 out.push(format!("{}: {}", d.rule.code, d.message));
             }
         }
+    }
+    if let Some(why) = mx_probe_unavailable
+        && r.sts_id.is_some()
+    {
+        out.push(format!(
+            "the MX hosts' STARTTLS and certificates were not checked: {why}"
+        ));
     }
     out
 }

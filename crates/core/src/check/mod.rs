@@ -17,6 +17,7 @@ pub use judge::{CheckReport, Source, Verdict, judge, settled};
 pub use zone_text::txt_presentation;
 
 use crate::fetch::FetchEvidence;
+use crate::probe::MxProbeEvidence;
 use serde::{Deserialize, Serialize};
 
 /// The record types a check asks for.
@@ -213,6 +214,11 @@ pub struct CheckEvidence {
     pub fetch: Option<FetchEvidence>,
     /// Why the policy was not fetched (no proxy reachable, the proxy refused, ...).
     pub fetch_unavailable: Option<String>,
+    /// SMTP probes of the MX hosts (STARTTLS and certificate), when they ran.
+    pub mx_probes: Vec<MxProbeEvidence>,
+    /// Why the MX hosts were not probed (the page cannot open SMTP connections, the user
+    /// turned probing off, ...).
+    pub mx_probe_unavailable: Option<String>,
 }
 
 impl CheckEvidence {
