@@ -377,7 +377,7 @@ mod tests {
             "TLS reports: 1 report(s) (1 policy) from 2 file(s), 2016-04-01",
             "Sessions: 5326 successful, 303 failed (5.38% failed)",
             "company-y.example  sts   testing         1        5326     303",
-            "starttls-not-supported: 200 failed session(s)\n",
+            "starttls-not-supported: 200 failed session(s) [MXC-STARTTLS]\n",
             "    fix:     Enable STARTTLS",
             "mx2.mail.company-y.example (200)",
             "reason:  X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED (3)",

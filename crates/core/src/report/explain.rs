@@ -109,8 +109,7 @@ pub fn explain(result_type: &ResultType) -> Explanation {
             None,
         ),
     };
-    // Only codes the registry has: MXC-CERT and MXC-STARTTLS need live probing and are not
-    // rules yet, so a page never links to a rule it cannot show.
+    // Only codes the registry has, so a page never links to a rule it cannot show.
     Explanation {
         meaning,
         fix,
