@@ -623,15 +623,20 @@ const TEST_BED_SERVERS: &[(&str, &str)] = &[
     ("bind9", "/usr/sbin/named"),
     ("dnsdist", "/usr/bin/dnsdist"),
     ("nginx", "/usr/sbin/nginx"),
+    (
+        "python3-aiosmtpd",
+        "/usr/lib/python3/dist-packages/aiosmtpd/__init__.py",
+    ),
 ];
 /// Debian asks this script whether a package may start its service (exit 101: no).
 const POLICY_RC_D: &str = "/usr/sbin/policy-rc.d";
 
-/// Install BIND 9, dnsdist and nginx when missing. The test bed runs its own instances
-/// (own configs, free loopback ports, started and killed by the tests), so the system
-/// services these packages would start are of no use, and on a machine without an init
-/// (or with port 53 or 80 taken) starting them could fail the install: a `policy-rc.d`
-/// that says no is in place while apt-get runs, unless the machine already has one.
+/// Install BIND 9, dnsdist, nginx and python3-aiosmtpd when missing. The test bed runs
+/// its own instances (own configs, free loopback ports, started and killed by the tests),
+/// so the system services these packages would start are of no use, and on a machine
+/// without an init (or with port 53 or 80 taken) starting them could fail the install: a
+/// `policy-rc.d` that says no is in place while apt-get runs, unless the machine already
+/// has one.
 fn setup_test_bed_servers() -> Result<()> {
     let mut missing = Vec::new();
     for &(package, binary) in TEST_BED_SERVERS {
@@ -680,9 +685,21 @@ fn test_bed_tests() -> Result<()> {
     run_cargo(&["test", "-p", "mtasts-testbed", "--", "--ignored"])
 }
 
-/// The live check against the test bed: `mtasts check` over every scenario, and the
-/// proxy's policy API fetching from the bed's nginx.
+/// The live check against the test bed: the native MX probe against the bed's SMTP
+/// server, `mtasts check` over every scenario, and the proxy's policy API fetching from
+/// the bed's nginx.
 fn live_check_tests() -> Result<()> {
+    run_cargo(&[
+        "test",
+        "-p",
+        "mtasts-check",
+        "--features",
+        "native",
+        "--test",
+        "probe_testbed",
+        "--",
+        "--ignored",
+    ])?;
     run_cargo(&["test", "-p", "mtasts-cli", "--test", "check_testbed", "--", "--ignored"])?;
     run_cargo(&["test", "-p", "mtasts-proxy", "--test", "testbed", "--", "--ignored"])
 }

@@ -125,6 +125,14 @@ impl TestBed {
         self.smtp_port
     }
 
+    /// The MX hosts of scenario `label` as in its MX records, without the trailing dot
+    /// (`["mx.enforce.bed.test"]`); empty for an unknown label.
+    pub fn mx_hosts(&self, label: &str) -> Vec<String> {
+        scenarios::deployment(label, ZONE)
+            .map(|d| d.mx.iter().map(|mx| format!("{mx}.{ZONE}")).collect())
+            .unwrap_or_default()
+    }
+
     /// named itself, for plain DNS over UDP or TCP (never delayed).
     pub fn dns_addr(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.named_port))
