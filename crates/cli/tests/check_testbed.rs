@@ -10,12 +10,14 @@ use std::process::{Command, Output};
 
 fn mtasts(bed: &TestBed, args: &[&str]) -> Output {
     let port = bed.https_port().to_string();
+    let smtp_port = bed.smtp_port().to_string();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_mtasts"));
     cmd.arg("check")
         .args(["--resolver", &bed.doh_url()])
         .arg("--ca-file")
         .arg(bed.ca_file())
-        .args(["--https-port", &port, "--allow-loopback", "--timeout", "10"])
+        .args(["--https-port", &port, "--smtp-port", &smtp_port])
+        .args(["--allow-loopback", "--timeout", "10"])
         .args(args);
     cmd.output().expect("run mtasts")
 }
