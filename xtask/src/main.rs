@@ -63,7 +63,8 @@ usage: cargo xtask <command>
 
 commands:
   setup        ensure rustfmt, clippy, the wasm32-unknown-unknown target, a nightly
-               toolchain, cargo-fuzz and the test bed's servers (bind9, dnsdist, nginx:
+               toolchain, cargo-fuzz and the test bed's servers (bind9, dnsdist, nginx,
+               python3-aiosmtpd:
                apt-get, their services not started) are installed (installs only what
                is missing)
   test [--keep-going]
@@ -1112,8 +1113,14 @@ fn test(args: &[String]) -> Result<()> {
     }
     steps.step("bench build", || run_cargo(&["bench", "--no-run", "-p", "mtasts-core"]))?;
     // Before the web steps: it needs none of their tools, only the servers `setup` installs.
-    steps.step("test bed (tests/testbed: named, dnsdist, nginx)", test_bed_tests)?;
-    steps.step("live check against the test bed (mtasts check)", live_check_tests)?;
+    steps.step(
+        "test bed (tests/testbed: named, dnsdist, nginx, aiosmtpd)",
+        test_bed_tests,
+    )?;
+    steps.step(
+        "live check against the test bed (MX probe, mtasts check, proxy API)",
+        live_check_tests,
+    )?;
     if let Some(tools) = steps.step("web tools", || setup_web(Browser::Install))? {
         // A failed build leaves an old dist/ behind: never test or measure that one.
         let built = steps.step("trunk build --release", || trunk_build(&tools))?.is_some();
