@@ -43,30 +43,10 @@ fn one_line(s: &str) -> String {
     s.replace(['\r', '\n'], " ")
 }
 
-/// A TXT record's character-strings in presentation format (RFC 1035 §5.1): each quoted,
-/// `"` and `\` escaped, bytes outside printable ASCII as `\DDD`.
+/// A TXT record's character-strings in presentation format, as the DNS sent them (one
+/// quoted string each, so string boundaries stay visible).
 pub fn txt_presentation(strings: &[&[u8]]) -> String {
-    let mut out = String::new();
-    for (i, s) in strings.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push('"');
-        for &b in *s {
-            match b {
-                b'"' | b'\\' => {
-                    out.push('\\');
-                    out.push(b as char);
-                }
-                0x20..=0x7e => out.push(b as char),
-                _ => {
-                    let _ = write!(out, "\\{b:03}");
-                }
-            }
-        }
-        out.push('"');
-    }
-    out
+    crate::txt::quote_strings(strings)
 }
 
 #[cfg(test)]

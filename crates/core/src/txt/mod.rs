@@ -122,18 +122,24 @@ pub fn records(src: &[u8]) -> Vec<TxtRecord> {
 /// TXT data in zone-file presentation format: quoted character-strings of at most 255
 /// bytes, `"` and `\\` escaped, bytes outside printable ASCII as `\\DDD`.
 pub fn to_presentation(data: &[u8]) -> String {
-    let mut out = String::new();
     let chunks: Vec<&[u8]> = if data.is_empty() {
         vec![&[][..]]
     } else {
         data.chunks(255).collect()
     };
-    for (i, chunk) in chunks.iter().enumerate() {
+    quote_strings(&chunks)
+}
+
+/// Character-strings in presentation format (RFC 1035 §5.1): each quoted, separated by a
+/// space, `"` and `\\` escaped, bytes outside printable ASCII as `\\DDD`.
+pub fn quote_strings(strings: &[&[u8]]) -> String {
+    let mut out = String::new();
+    for (i, s) in strings.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
         out.push('"');
-        for &b in *chunk {
+        for &b in *s {
             match b {
                 b'"' | b'\\' => {
                     out.push('\\');
