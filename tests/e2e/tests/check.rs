@@ -247,6 +247,18 @@ async fn check_view_judges_test_bed_domains_and_shares_the_result() {
     .await;
     assert_eq!(verdict_of(&colleague, &uncovered).await, "broken");
     assert!(!colleague.exists("check-shared").await);
+
+    // The fetched policy opens in the linter, held against the domain's MX hosts.
+    colleague.click("check-open-in-linter").await;
+    colleague.find("view-lint").await;
+    assert_eq!(colleague.value("lint-mx").await, format!("mail.{uncovered}."));
+    eventually("the linter to list MXC-MX-NOT-COVERED", START_TIMEOUT, || async {
+        let v = colleague
+            .js("return !!document.querySelector('[data-testid=\"diagnostic\"][data-code=\"MXC-MX-NOT-COVERED\"]')")
+            .await;
+        (v == json!(true)).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
