@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod components;
 pub mod editor_text;
+pub mod json;
 pub mod live;
 pub mod markdown;
 pub mod permalink;

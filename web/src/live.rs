@@ -199,14 +199,14 @@ mod browser {
             return Err(format!("no proxy answered at {api}: HTTP {} ({media})", reply.status));
         }
         if reply.status == 200 {
-            return serde_json::from_slice(&reply.body)
+            return crate::json::from_str(&String::from_utf8_lossy(&reply.body))
                 .map_err(|e| format!("the proxy at {api} answered JSON that is not fetch evidence: {e}"));
         }
         #[derive(serde::Deserialize)]
         struct ApiError {
             error: String,
         }
-        match serde_json::from_slice::<ApiError>(&reply.body) {
+        match crate::json::from_str::<ApiError>(&String::from_utf8_lossy(&reply.body)) {
             Ok(refusal) => Err(format!("the proxy did not fetch the policy: {}", refusal.error)),
             Err(_) => Err(format!("no proxy answered at {api}: HTTP {}", reply.status)),
         }

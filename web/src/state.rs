@@ -1122,7 +1122,7 @@ impl CheckState {
             .result
             .as_ref()
             .filter(|_| self.include_result)
-            .and_then(|r| serde_json::to_string(&*r.evidence).ok());
+            .and_then(|r| crate::json::to_string(&*r.evidence).ok());
         Some(CheckLink {
             domain: target.domain.clone(),
             resolver: if target.resolver == default_resolver() {
@@ -1140,7 +1140,7 @@ impl CheckState {
         self.set_resolver(&link.resolver);
         match link.evidence {
             Some(json) => {
-                let evidence: CheckEvidence = serde_json::from_str(&json).map_err(|e| {
+                let evidence: CheckEvidence = crate::json::from_str(&json).map_err(|e| {
                     format!("This link's check result could not be read ({e}); check the domain live instead.")
                 })?;
                 self.show_snapshot(evidence);
