@@ -3,10 +3,9 @@
 //! in the URL fragment.
 
 pub mod browser;
+pub mod check_worker;
 pub mod components;
 pub mod editor_text;
-pub mod json;
-pub mod live;
 pub mod markdown;
 pub mod permalink;
 pub mod report_worker;

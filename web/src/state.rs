@@ -5,12 +5,11 @@ use crate::editor_text::{self, Mark, TextEdit};
 use crate::permalink::{self, CheckLink, GenerateLink, LintLink, PermalinkError};
 use crate::route::{Route, View};
 use crate::rule_docs::{RuleDocs, RuleDocsState};
-use mtasts_check::Step;
-use mtasts_check::dns::RESOLVERS;
-use mtasts_core::check::{self, CheckEvidence, CheckReport, DnsAnswer, Source};
+pub use mtasts_check_worker::model::StepStatus;
+use mtasts_check_worker::model::{self, CheckView, FindingView, RESOLVERS, STEP_LABELS, StepView};
 use mtasts_core::generate::{self, GenerateError, GenerateInput, Generated, LineEnding};
 use mtasts_core::mta_sts::Mode;
-use mtasts_core::{Diagnostic, Kind, MxHost, Report, Severity};
+use mtasts_core::{Kind, MxHost, Report, Severity};
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -247,26 +246,53 @@ pub enum Action {
     CheckIncludeResult(bool),
     /// "Check" (or Enter, or "Re-run live"): check the form's domain live.
     CheckStart,
-    /// A step of live check `run` finished.
+    /// A step of live check `run` finished (`step`: an index of `STEP_LABELS`).
     CheckStepDone {
         run: u64,
-        step: Step,
+        step: usize,
         failure: Option<String>,
         elapsed_ms: u64,
     },
     /// Live check `run` settled a finding.
     CheckFinding {
         run: u64,
-        finding: Finding,
+        finding: FindingView,
     },
-    /// Live check `run` ended: its evidence, or why it could not run.
+    /// Check `run` (live, or a link's snapshot) was judged: the result, or why there is
+    /// none (the check could not run, the snapshot could not be read).
     CheckFinished {
         run: u64,
-        result: Result<Rc<CheckEvidence>, String>,
+        result: Result<Rc<CheckView>, String>,
     },
+    /// The check worker could not start or stopped: why.
+    CheckWorkerFailed(String),
     /// Show the link "Copy link" made.
     ShowLink(String),
     DismissPermalinkError,
+}
+
+impl Action {
+    /// What the check worker answered, as the page's action.
+    pub fn of_check_answer(answer: model::Answer) -> Action {
+        match answer {
+            model::Answer::StepDone {
+                run,
+                step,
+                failure,
+                elapsed_ms,
+            } => Action::CheckStepDone {
+                run,
+                step,
+                failure,
+                elapsed_ms,
+            },
+            model::Answer::Finding { run, finding } => Action::CheckFinding { run, finding },
+            model::Answer::Finished { run, result } => Action::CheckFinished {
+                run,
+                result: result.map(|view| Rc::new(*view)),
+            },
+        }
+    }
 }
 
 impl Default for State {
@@ -372,11 +398,7 @@ impl State {
             (View::Check, Some(payload)) => match permalink::decode::<CheckLink>(&payload) {
                 // Back and Forward to the check shown: keep it, run nothing.
                 Ok(link) if Some(&link) == self.check.to_link().as_ref() => {}
-                Ok(link) => {
-                    if let Err(why) = self.check.restore(link) {
-                        self.permalink_error = Some(why);
-                    }
-                }
+                Ok(link) => self.check.restore(link),
                 Err(e) => self.permalink_error = Some(e.to_string()),
             },
             (View::Rules, code) => {
@@ -540,21 +562,42 @@ impl State {
                 }
             }
             Action::CheckFinished { run, result } => {
-                if run == self.check.run && self.check.running {
-                    let c = &mut self.check;
+                let c = &mut self.check;
+                if run != c.run {
+                    // An older run's answer.
+                } else if c.snapshot.is_some() {
+                    match result {
+                        Ok(view) => c.show_snapshot(view),
+                        Err(e) => {
+                            c.snapshot = None;
+                            self.permalink_error = Some(format!(
+                                "This link's check result could not be read ({e}); check the domain live instead."
+                            ));
+                        }
+                    }
+                } else if c.running {
                     c.running = false;
                     match result {
-                        Ok(evidence) => {
+                        Ok(view) => {
                             // A step whose event never came shows what the evidence says.
-                            for (progress, seen) in c.steps.iter_mut().zip(steps_of(&evidence)) {
+                            for (progress, seen) in c.steps.iter_mut().zip(&view.steps) {
                                 if progress.status == StepStatus::Pending {
-                                    *progress = seen;
+                                    progress.status = seen.status.clone();
+                                    progress.elapsed_ms = seen.elapsed_ms;
                                 }
                             }
-                            c.result = Some(CheckResult::of(evidence));
+                            c.result = Some(view);
                         }
                         Err(why) => c.problem = Some(capitalized(&why)),
                     }
+                }
+            }
+            Action::CheckWorkerFailed(why) => {
+                let c = &mut self.check;
+                if c.running || c.snapshot.is_some() {
+                    c.running = false;
+                    c.snapshot = None;
+                    c.problem = Some(format!("The live check could not run: {why}"));
                 }
             }
             Action::ShowLink(link) => self.shown_link = Some(link),
@@ -895,7 +938,8 @@ pub fn default_resolver() -> &'static str {
     RESOLVERS.first().map_or("", |&(_, url)| url)
 }
 
-/// The Check view: what to check, how far the check got, and what it found.
+/// The Check view: what to check, how far the check got, and what it found. The check
+/// itself runs in the check worker; this holds what it answered.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckState {
     /// The domain field.
@@ -910,16 +954,19 @@ pub struct CheckState {
     pub problem: Option<String>,
     /// The domain and resolver of the check shown (what the permalink names).
     pub checked: Option<CheckTarget>,
-    /// Bumps when a live check starts; events of older runs are dropped.
+    /// Bumps when a live check starts or a snapshot is sent to be judged; answers of older
+    /// runs are dropped.
     pub run: u64,
     /// A live check is under way.
     pub running: bool,
-    /// One entry per `Step::ALL`, in that order.
+    /// A link's evidence snapshot (JSON) the worker is judging for run `run`.
+    pub snapshot: Option<String>,
+    /// One entry per `STEP_LABELS`, in that order.
     pub steps: Vec<StepProgress>,
     /// Findings as they streamed in (replaced by the full list once the check is judged).
-    pub streamed: Vec<Finding>,
-    /// The finished check.
-    pub result: Option<CheckResult>,
+    pub streamed: Vec<FindingView>,
+    /// The judged check.
+    pub result: Option<Rc<CheckView>>,
     /// The result came from a link's snapshot, not from a check run here.
     pub shared: bool,
 }
@@ -934,67 +981,16 @@ pub struct CheckTarget {
 /// A step's progress.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StepProgress {
-    pub step: Step,
+    /// An index of `STEP_LABELS`.
+    pub step: usize,
     pub status: StepStatus,
     /// Milliseconds from the start of the check to the step's end.
     pub elapsed_ms: Option<u64>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum StepStatus {
-    Pending,
-    Done,
-    /// Why the step did not work.
-    Failed(String),
-}
-
-/// A finding of the check and which evidence it is about.
-#[derive(Clone, Debug)]
-pub struct Finding {
-    pub source: Source,
-    pub diagnostic: Rc<Diagnostic>,
-}
-
-impl PartialEq for Finding {
-    fn eq(&self, other: &Finding) -> bool {
-        let (a, b) = (&self.diagnostic, &other.diagnostic);
-        self.source == other.source
-            && a.code() == b.code()
-            && a.message == b.message
-            && a.span == b.span
-            && a.severity == b.severity
-    }
-}
-
-/// A judged check: the evidence (what a snapshot link keeps) and the report made of it.
-#[derive(Clone, Debug)]
-pub struct CheckResult {
-    pub evidence: Rc<CheckEvidence>,
-    pub report: Rc<CheckReport>,
-}
-
-impl CheckResult {
-    pub fn of(evidence: Rc<CheckEvidence>) -> CheckResult {
-        let report = Rc::new(check::judge(&evidence));
-        CheckResult { evidence, report }
-    }
-
-    /// Every finding, DNS then fetch then policy.
-    pub fn findings(&self) -> Vec<Finding> {
-        self.report
-            .findings()
-            .into_iter()
-            .map(|(source, d)| Finding {
-                source,
-                diagnostic: Rc::new(d.clone()),
-            })
-            .collect()
-    }
-}
-
-impl PartialEq for CheckResult {
-    fn eq(&self, other: &CheckResult) -> bool {
-        Rc::ptr_eq(&self.evidence, &other.evidence) || self.evidence == other.evidence
+impl StepProgress {
+    pub fn label(&self) -> &'static str {
+        STEP_LABELS.get(self.step).copied().unwrap_or_default()
     }
 }
 
@@ -1009,6 +1005,7 @@ impl Default for CheckState {
             checked: None,
             run: 0,
             running: false,
+            snapshot: None,
             steps: pending_steps(),
             streamed: Vec::new(),
             result: None,
@@ -1018,9 +1015,8 @@ impl Default for CheckState {
 }
 
 fn pending_steps() -> Vec<StepProgress> {
-    Step::ALL
-        .iter()
-        .map(|&step| StepProgress {
+    (0..STEP_LABELS.len())
+        .map(|step| StepProgress {
             step,
             status: StepStatus::Pending,
             elapsed_ms: None,
@@ -1028,46 +1024,14 @@ fn pending_steps() -> Vec<StepProgress> {
         .collect()
 }
 
-/// The steps as the evidence shows them (a snapshot, or steps whose event never came).
-fn steps_of(evidence: &CheckEvidence) -> Vec<StepProgress> {
-    let name = mtasts_check::run::domain_name(&evidence.domain).unwrap_or_else(|_| evidence.domain.clone());
-    let qs = check::questions(&name);
-    Step::ALL
+fn steps_of(views: &[StepView]) -> Vec<StepProgress> {
+    views
         .iter()
-        .map(|&step| {
-            let (status, elapsed_ms) = match step {
-                Step::Dns(purpose) => {
-                    let answers: Vec<&DnsAnswer> = qs
-                        .iter()
-                        .filter(|q| q.purpose == purpose)
-                        .filter_map(|q| evidence.answer(&q.name, q.rtype))
-                        .collect();
-                    let status = if answers.is_empty() {
-                        StepStatus::Pending
-                    } else {
-                        match answers.iter().find_map(|a| a.failure()) {
-                            Some(why) => StepStatus::Failed(why),
-                            None => StepStatus::Done,
-                        }
-                    };
-                    (status, answers.iter().filter_map(|a| a.elapsed_ms).max())
-                }
-                Step::Fetch => match (&evidence.fetch, &evidence.fetch_unavailable) {
-                    (Some(f), _) => (
-                        f.error
-                            .as_ref()
-                            .map_or(StepStatus::Done, |e| StepStatus::Failed(e.message.clone())),
-                        f.timings_ms.as_ref().and_then(|t| t.total),
-                    ),
-                    (None, Some(why)) => (StepStatus::Failed(why.clone()), None),
-                    (None, None) => (StepStatus::Pending, None),
-                },
-            };
-            StepProgress {
-                step,
-                status,
-                elapsed_ms,
-            }
+        .enumerate()
+        .map(|(step, v)| StepProgress {
+            step,
+            status: v.status.clone(),
+            elapsed_ms: v.elapsed_ms,
         })
         .collect()
 }
@@ -1097,8 +1061,8 @@ impl CheckState {
     /// Start a live check of the form's domain at its resolver, or say why it cannot.
     fn start(&mut self) {
         let resolver = self.resolver();
-        let valid = mtasts_check::run::domain_name(&self.domain)
-            .and_then(|_| mtasts_check::dns::check_resolver(&resolver).map_err(|e| capitalized(&e)));
+        let valid = model::domain_name(&self.domain)
+            .and_then(|_| model::check_resolver(&resolver).map_err(|e| capitalized(&e)));
         if let Err(why) = valid {
             self.problem = Some(capitalized(&why));
             return;
@@ -1110,19 +1074,41 @@ impl CheckState {
         });
         self.run += 1;
         self.running = true;
+        self.snapshot = None;
         self.steps = pending_steps();
         self.streamed.clear();
         self.result = None;
         self.shared = false;
     }
 
+    /// What the worker should do for run `run`: check live, judge a snapshot, or nothing.
+    pub fn request(&self, api: String) -> Option<model::Request> {
+        match (&self.snapshot, &self.checked) {
+            (Some(json), _) => Some(model::Request::Snapshot {
+                run: self.run,
+                evidence_json: json.clone(),
+            }),
+            (None, Some(target)) if self.running => Some(model::Request::Check {
+                run: self.run,
+                domain: target.domain.clone(),
+                resolver: target.resolver.clone(),
+                api,
+            }),
+            _ => None,
+        }
+    }
+
     fn to_link(&self) -> Option<CheckLink> {
         let target = self.checked.as_ref()?;
-        let evidence = self
-            .result
-            .as_ref()
-            .filter(|_| self.include_result)
-            .and_then(|r| crate::json::to_string(&*r.evidence).ok());
+        let evidence = match &self.snapshot {
+            // Still being judged: the link is the one it came from.
+            Some(json) => Some(json.clone()),
+            None => self
+                .result
+                .as_ref()
+                .filter(|_| self.include_result)
+                .map(|r| r.evidence_json.clone()),
+        };
         Some(CheckLink {
             domain: target.domain.clone(),
             resolver: if target.resolver == default_resolver() {
@@ -1134,40 +1120,40 @@ impl CheckState {
         })
     }
 
-    /// Open a link: show its snapshot, or check its domain live.
-    fn restore(&mut self, link: CheckLink) -> Result<(), String> {
+    /// Open a link: have its snapshot judged, or check its domain live.
+    fn restore(&mut self, link: CheckLink) {
         self.domain = link.domain;
         self.set_resolver(&link.resolver);
         match link.evidence {
             Some(json) => {
-                let evidence: CheckEvidence = crate::json::from_str(&json).map_err(|e| {
-                    format!("This link's check result could not be read ({e}); check the domain live instead.")
-                })?;
-                self.show_snapshot(evidence);
+                self.problem = None;
+                self.checked = Some(CheckTarget {
+                    domain: self.domain.trim().to_string(),
+                    resolver: self.resolver(),
+                });
+                self.run += 1;
+                self.running = false;
+                self.snapshot = Some(json);
+                self.include_result = true;
+                self.steps = pending_steps();
+                self.streamed.clear();
+                self.result = None;
+                self.shared = true;
             }
             None => self.start(),
         }
-        Ok(())
     }
 
-    fn show_snapshot(&mut self, evidence: CheckEvidence) {
-        self.problem = None;
-        self.checked = Some(CheckTarget {
-            domain: self.domain.trim().to_string(),
-            resolver: self.resolver(),
-        });
-        self.running = false;
-        self.include_result = true;
-        self.steps = steps_of(&evidence);
-        self.streamed.clear();
-        self.result = Some(CheckResult::of(Rc::new(evidence)));
-        self.shared = true;
+    fn show_snapshot(&mut self, view: Rc<CheckView>) {
+        self.snapshot = None;
+        self.steps = steps_of(&view.steps);
+        self.result = Some(view);
     }
 
     /// The findings to list: all of them once judged, else those streamed so far.
-    pub fn findings(&self) -> Vec<Finding> {
+    pub fn findings(&self) -> Vec<FindingView> {
         match &self.result {
-            Some(result) => result.findings(),
+            Some(result) => result.findings.clone(),
             None => self.streamed.clone(),
         }
     }
@@ -1467,6 +1453,8 @@ mod tests {
         assert_eq!(state.fragment().unwrap(), "#/lint");
     }
 
+    use mtasts_core::check::{self, CheckEvidence, DnsAnswer};
+
     /// What a check of example.com saw with no proxy: the `_mta-sts` record only.
     fn check_evidence() -> CheckEvidence {
         let mut evidence = CheckEvidence::new("example.com");
@@ -1494,6 +1482,17 @@ mod tests {
         }
         evidence.fetch_unavailable = Some("no proxy answered at /api/v1/policy: HTTP 404".into());
         evidence
+    }
+
+    /// The evidence judged by the check worker's engine, as the worker answers it.
+    fn check_view() -> Rc<CheckView> {
+        let json = serde_json::to_string(&check_evidence()).unwrap();
+        Rc::new(mtasts_check_worker::engine::judge_snapshot(&json).unwrap())
+    }
+
+    /// Index of the step labelled `label`.
+    fn step(label: &str) -> usize {
+        STEP_LABELS.iter().position(|&l| l == label).unwrap()
     }
 
     fn started(domain: &str) -> State {
@@ -1536,31 +1535,27 @@ mod tests {
         assert_eq!(state.check.run, 1);
         assert!(state.check.running);
         assert_eq!(state.check.checked.as_ref().unwrap().resolver, default_resolver());
-        assert_eq!(state.check.steps.len(), Step::ALL.len());
+        assert_eq!(state.check.steps.len(), STEP_LABELS.len());
         assert!(state.check.steps.iter().all(|p| p.status == StepStatus::Pending));
         state.apply(Action::CheckStepDone {
             run: 1,
-            step: Step::Fetch,
+            step: step("Policy fetch"),
             failure: Some("no proxy".into()),
             elapsed_ms: 0,
         });
         state.apply(Action::CheckStepDone {
             run: 1,
-            step: Step::Dns(check::Purpose::StsRecord),
+            step: step(check::Purpose::StsRecord.label()),
             failure: None,
             elapsed_ms: 31,
         });
-        let fetch = state.check.steps.iter().find(|p| p.step == Step::Fetch).unwrap();
+        let fetch = state.check.steps.iter().find(|p| p.label() == "Policy fetch").unwrap();
         assert_eq!(fetch.status, StepStatus::Failed("no proxy".into()));
         let sts = &state.check.steps[0];
         assert_eq!((sts.status.clone(), sts.elapsed_ms), (StepStatus::Done, Some(31)));
         // A finding streams in once, however often it is reported.
-        let evidence = Rc::new(check_evidence());
-        let finding = CheckResult::of(evidence.clone())
-            .findings()
-            .into_iter()
-            .next()
-            .expect("a finding");
+        let view = check_view();
+        let finding = view.findings.first().cloned().expect("a finding");
         for _ in 0..2 {
             state.apply(Action::CheckFinding {
                 run: 1,
@@ -1580,16 +1575,25 @@ mod tests {
         assert!(state.check.findings().is_empty());
         assert!(state.check.running);
         assert_eq!(state.check.problem, None);
+        state.apply(Action::CheckStepDone {
+            run: 2,
+            step: 0,
+            failure: None,
+            elapsed_ms: 40,
+        });
         // The end: every step shows what the evidence says, and the verdict is judged.
         state.apply(Action::CheckFinished {
             run: 2,
-            result: Ok(evidence.clone()),
+            result: Ok(view.clone()),
         });
         assert!(!state.check.running);
         assert!(state.check.steps.iter().all(|p| p.status != StepStatus::Pending));
+        // The step whose event came keeps it; the others show what the evidence says.
+        assert_eq!(state.check.steps[0].elapsed_ms, Some(40));
+        assert_eq!(state.check.steps[1..], steps_of(&view.steps)[1..]);
         let result = state.check.result.clone().unwrap();
-        assert_eq!(result.report.verdict, check::Verdict::Incomplete);
-        assert_eq!(state.check.findings(), result.findings());
+        assert_eq!(result.verdict, check::Verdict::Incomplete);
+        assert_eq!(state.check.findings(), result.findings);
         // A run that could not start says why.
         state.apply(Action::CheckStart);
         state.apply(Action::CheckFinished {
@@ -1605,7 +1609,7 @@ mod tests {
         let mut state = started("example.com");
         state.apply(Action::CheckFinished {
             run: 1,
-            result: Ok(Rc::new(check_evidence())),
+            result: Ok(check_view()),
         });
         // Without the result: the link names the domain and resolver, and checks live.
         let live = state.fragment().unwrap();
@@ -1617,21 +1621,38 @@ mod tests {
         assert_eq!((opened.check.run, opened.check.running), (1, true));
         assert!(opened.check.result.is_none());
         assert_eq!(opened.fragment().unwrap(), live);
-        // With the result: the same verdict, findings and steps, and nothing runs.
+        // With the result: the snapshot goes to the worker to be judged, nothing runs live.
         state.apply(Action::CheckIncludeResult(true));
         let snapshot = state.fragment().unwrap();
         assert_ne!(snapshot, live);
-        let shared = State::from_fragment(&snapshot, NOW + 3600);
+        let mut shared = State::from_fragment(&snapshot, NOW + 3600);
         assert_eq!(shared.permalink_error, None);
-        assert_eq!((shared.check.run, shared.check.running), (0, false));
+        assert_eq!((shared.check.run, shared.check.running), (1, false));
         assert!(shared.check.shared);
+        let evidence_json = state.check.result.as_ref().unwrap().evidence_json.clone();
+        assert_eq!(
+            shared.check.request("/api".into()),
+            Some(model::Request::Snapshot {
+                run: 1,
+                evidence_json: evidence_json.clone()
+            })
+        );
+        // While it is judged, the link is the one it came from.
+        assert_eq!(shared.fragment().unwrap(), snapshot);
+        // The judged snapshot: the same verdict, reasons and steps.
+        let judged = Rc::new(mtasts_check_worker::engine::judge_snapshot(&evidence_json).unwrap());
+        shared.apply(Action::CheckFinished {
+            run: 1,
+            result: Ok(judged),
+        });
+        assert_eq!(shared.check.snapshot, None);
+        assert_eq!(shared.check.request("/api".into()), None, "nothing more to ask");
         let (a, b) = (
             state.check.result.as_ref().unwrap(),
             shared.check.result.as_ref().unwrap(),
         );
-        assert_eq!(a.evidence, b.evidence);
-        assert_eq!(a.report.verdict, b.report.verdict);
-        assert_eq!(a.report.reasons, b.report.reasons);
+        assert_eq!(a.verdict, b.verdict);
+        assert_eq!(a.reasons, b.reasons);
         assert_eq!(shared.check.steps, state.check.steps);
         assert_eq!(shared.fragment().unwrap(), snapshot);
         // "Re-run live" checks the same domain at the same resolver.
@@ -1639,8 +1660,12 @@ mod tests {
         rerun.apply(Action::CheckStart);
         assert_eq!(
             (rerun.check.run, rerun.check.running, rerun.check.shared),
-            (1, true, false)
+            (2, true, false)
         );
+        assert!(matches!(
+            rerun.check.request("/api".into()),
+            Some(model::Request::Check { run: 2, .. })
+        ));
         // A custom resolver travels in the link.
         let mut custom = State::from_fragment("#/check", NOW);
         custom.apply(Action::CheckDomain("example.org".into()));
@@ -1662,9 +1687,16 @@ mod tests {
             evidence: Some("{not json".into()),
         })
         .unwrap();
-        let state = State::from_fragment(&format!("#/check/{bad}"), NOW);
+        let mut state = State::from_fragment(&format!("#/check/{bad}"), NOW);
+        // The worker judges the snapshot and says why it cannot be read.
+        let why = mtasts_check_worker::engine::judge_snapshot("{not json").unwrap_err();
+        state.apply(Action::CheckFinished {
+            run: 1,
+            result: Err(why),
+        });
         assert!(state.permalink_error.as_deref().unwrap().contains("could not be read"));
-        assert_eq!(state.check.run, 0, "nothing runs");
+        assert!(!state.check.running, "nothing runs");
+        assert!(state.check.result.is_none());
         assert_eq!(state.check.domain, "example.com");
         assert!(State::from_fragment("#/check/AAAA", NOW).permalink_error.is_some());
     }

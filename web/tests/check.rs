@@ -3,6 +3,10 @@
 //! check goes through the browser's `fetch` the way the page promises (GET, CORS, no
 //! credentials, no referrer) and reports what failed.
 //!
+//! The page runs the check in a Web Worker; the test runner serves no worker, so these
+//! hand the page the worker's own engine (`check_worker::run_in_page`): the same code and
+//! the same messages, in the same browser, in the page instead of a worker.
+//!
 //! ```sh
 //! CHROMEDRIVER=/usr/bin/chromedriver \
 //! CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
@@ -11,8 +15,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use gloo_timers::future::TimeoutFuture;
+use mtasts_check_worker::engine;
+use mtasts_check_worker::model::STEP_LABELS;
 use mtasts_core::check::{self, CheckEvidence, DnsAnswer, DnsRecord, RType};
 use mtasts_web::permalink::{self, CheckLink};
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -46,6 +53,9 @@ async fn wait_for<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
 }
 
 fn render_at(fragment: &str) -> (Element, yew::AppHandle<mtasts_web::App>) {
+    mtasts_web::check_worker::run_in_page(Rc::new(|request, answer| {
+        wasm_bindgen_futures::spawn_local(async move { engine::handle(request, &*answer).await });
+    }));
     let window = web_sys::window().unwrap();
     let _ = window
         .history()
@@ -92,12 +102,12 @@ fn twosts_evidence() -> CheckEvidence {
 
 #[wasm_bindgen_test]
 async fn a_snapshot_link_shows_steps_verdict_and_marked_evidence() {
-    let evidence = twosts_evidence();
-    let expected = check::judge(&evidence);
+    let json = serde_json::to_string(&twosts_evidence()).unwrap();
+    let expected = engine::judge_snapshot(&json).unwrap();
     let link = CheckLink {
         domain: "example.com".into(),
         resolver: String::new(),
-        evidence: Some(serde_json::to_string(&evidence).unwrap()),
+        evidence: Some(json),
     };
     let (root, app) = render_at(&format!("#/check/{}", permalink::encode(&link).unwrap()));
     let verdict = wait_for("the verdict card", || {
@@ -116,7 +126,7 @@ async fn a_snapshot_link_shows_steps_verdict_and_marked_evidence() {
     assert_eq!(headline, expected.headline().replace('`', ""));
     // Every step, with its state from the evidence: the fetch failed and says why.
     let steps = all_testid(&root, "check-step");
-    assert_eq!(steps.len(), mtasts_check::Step::ALL.len());
+    assert_eq!(steps.len(), STEP_LABELS.len());
     let fetch = steps
         .iter()
         .find(|s| s.get_attribute("data-step").as_deref() == Some("Policy fetch"))
@@ -225,7 +235,7 @@ async fn a_live_check_says_what_failed_and_why() {
         text.contains("the proxy did not fetch the policy: this domain is refused"),
         "{text}"
     );
-    let (state, text) = text_of(mtasts_check::Step::ALL[0].label());
+    let (state, text) = text_of(STEP_LABELS[0]);
     assert_eq!(state, "failed");
     assert!(
         text.contains("https://dns.example/dns-query answered HTTP 404"),

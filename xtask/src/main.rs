@@ -783,6 +783,10 @@ const ON_DEMAND: &[(&str, &str)] = &[
         "mtasts-report-worker",
         "report reader, started when the Reports view opens",
     ),
+    (
+        "mtasts-check-worker",
+        "live check, started when the Check view or a check link opens",
+    ),
 ];
 
 /// Every file in dist/, raw and gzipped at -9, and the totals: what the page loads at

@@ -188,6 +188,10 @@ impl Bed {
         std::fs::create_dir_all(&profile).expect("create a browser profile directory");
         let mut args: Vec<String> = CHROMIUM_ARGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
+        // Every request the browser makes, the page's workers' too (their `fetch`es are in
+        // the worker's `performance`, not the page's): see `loaded_urls`.
+        let netlog = profile.join("netlog.json");
+        args.push(format!("--log-net-log={}", netlog.display()));
         args.push(format!("--window-size={},{}", DESKTOP.0, DESKTOP.1));
         let mut options = json!({ "args": args });
         if let Some(binary) = chromium_path() {
@@ -212,6 +216,7 @@ impl Bed {
             bed: self,
             client,
             session,
+            netlog,
         }
     }
 }
@@ -235,6 +240,8 @@ pub struct Page<'a> {
     bed: &'a Bed,
     pub client: Client,
     session: Option<String>,
+    /// Chromium's NetLog of this session (one JSON event per line, written as it goes).
+    netlog: PathBuf,
 }
 
 impl Drop for Page<'_> {
@@ -569,13 +576,46 @@ impl Page<'_> {
     }
 
     /// Every resource the page has loaded so far (the document and `performance`'s
-    /// resource entries), as absolute URLs.
+    /// resource entries), and every request the page's origin started in a worker (from
+    /// the NetLog), as absolute URLs.
     pub async fn loaded_urls(&self) -> Vec<String> {
         let v = self
-            .js("return [location.href].concat(performance.getEntriesByType('resource').map(e => e.name))")
+            .js("return [location.origin, location.href].concat(performance.getEntriesByType('resource').map(e => e.name))")
             .await;
-        v.as_array()
+        let mut urls: Vec<String> = v
+            .as_array()
             .map(|a| a.iter().filter_map(|u| u.as_str().map(str::to_string)).collect())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        if urls.is_empty() {
+            return urls;
+        }
+        let origin = urls.remove(0);
+        for url in netlog_requests(&self.netlog, &origin) {
+            if !urls.contains(&url) {
+                urls.push(url);
+            }
+        }
+        urls
     }
+}
+
+/// The URLs of the requests `origin` started, as far as Chromium has written its NetLog
+/// (the browser's own requests name no origin). The log is a JSON document written as it
+/// goes: its events, one per line, are read while the last line may still be cut short.
+pub fn netlog_requests(netlog: &Path, origin: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(netlog).unwrap_or_default();
+    let mut urls = Vec::new();
+    for line in text.lines() {
+        let Ok(event) = serde_json::from_str::<Value>(line.trim_end().trim_end_matches(',')) else {
+            continue;
+        };
+        let params = &event["params"];
+        if params["initiator"].as_str() == Some(origin)
+            && let Some(url) = params["url"].as_str()
+            && !urls.iter().any(|u| u == url)
+        {
+            urls.push(url.to_string());
+        }
+    }
+    urls
 }

@@ -163,6 +163,12 @@ async fn check_view_judges_test_bed_domains_and_shares_the_result() {
     let enforce = testbed.domain("enforce");
     assert_eq!(check(&page, &enforce).await, "enforce and working");
     assert_eq!(text_of(&page, ".verdict-title").await, "Enforce and working");
+    // A page cannot speak SMTP: the reasons say the MX hosts were not probed, and how to.
+    let reasons = text_of(&page, "[data-testid=\"check-reasons\"]").await;
+    assert!(
+        reasons.contains("a web page cannot open SMTP connections to port 25"),
+        "{reasons}"
+    );
     for (label, state, text) in steps(&page).await {
         assert_eq!(state, "done", "{label}: {text}");
         assert!(text.contains(" ms"), "{label} shows no time: {text}");

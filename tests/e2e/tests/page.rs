@@ -325,6 +325,12 @@ async fn rule_docs_come_from_rules_json_when_the_rules_view_opens() {
         !fetched_docs().await,
         "rules.json was fetched before the Rules view opened"
     );
+    // The live check is a worker with a module of its own, fetched with the Check view.
+    let check_worker = format!("{}/mtasts-check-worker_bg.wasm", page.origin());
+    assert!(
+        !page.loaded_urls().await.contains(&check_worker),
+        "the check worker was fetched before the Check view opened"
+    );
 
     page.click("nav-rules").await;
     page.find("rules-list").await;

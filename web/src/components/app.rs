@@ -1,4 +1,5 @@
 use crate::browser;
+use crate::check_worker::{self, CheckWorker};
 use crate::components::check_view::CheckView;
 use crate::components::copy_link::CopyLink;
 use crate::components::generate_view::GenerateView;
@@ -7,11 +8,11 @@ use crate::components::nav::Nav;
 use crate::components::permalink_banner::PermalinkBanner;
 use crate::components::reports_view::ReportsView;
 use crate::components::rules_view::RulesView;
-use crate::live;
 use crate::route::View;
 use crate::state::{Action, State};
 use gloo::events::EventListener;
 use gloo::timers::callback::Timeout;
+use mtasts_check_worker::model::Answer;
 use yew::prelude::*;
 
 /// How long the address waits after a change before it is rewritten.
@@ -71,15 +72,47 @@ pub fn app() -> Html {
         });
     }
 
-    // Run each live check the state starts (a click, Enter, a link without a snapshot).
+    // The live check runs in its own worker, started when the Check view (or a check link)
+    // first opens and kept for the session; the page's first load does not include it.
+    let check_worker = use_mut_ref(|| None::<CheckWorker>);
+    let ensure_check_worker = {
+        let (check_worker, dispatch) = (check_worker.clone(), dispatch.clone());
+        move || {
+            if check_worker.borrow().is_some() {
+                return;
+            }
+            let on_answer = {
+                let dispatch = dispatch.clone();
+                move |answer: Answer| dispatch.dispatch(Action::of_check_answer(answer))
+            };
+            let on_failure = {
+                let dispatch = dispatch.clone();
+                move |why: String| dispatch.dispatch(Action::CheckWorkerFailed(why))
+            };
+            match CheckWorker::spawn(on_answer, on_failure) {
+                Ok(worker) => *check_worker.borrow_mut() = Some(worker),
+                Err(why) => dispatch.dispatch(Action::CheckWorkerFailed(why)),
+            }
+        }
+    };
     {
-        let dispatch = dispatch.clone();
-        let run = state.check.run;
-        let target = state.check.running.then(|| state.check.checked.clone()).flatten();
-        use_effect_with(run, move |_| {
-            if let Some(target) = target {
-                let dispatch = Callback::from(move |action: Action| dispatch.dispatch(action));
-                live::start(run, target.domain, target.resolver, dispatch);
+        let ensure_check_worker = ensure_check_worker.clone();
+        use_effect_with(state.view == View::Check, move |&open| {
+            if open {
+                ensure_check_worker();
+            }
+        });
+    }
+    // Send each check the state starts (a click, Enter, a link) to the worker: a live check,
+    // or a link's snapshot to judge.
+    {
+        let request = state.check.request(check_worker::proxy_api());
+        use_effect_with(state.check.run, move |_| {
+            if let Some(request) = request {
+                ensure_check_worker();
+                if let Some(worker) = check_worker.borrow().as_ref() {
+                    worker.send(request);
+                }
             }
         });
     }

@@ -23,9 +23,9 @@ pub fn check_progress(props: &CheckProgressProps) -> Html {
                     };
                     html! {
                         <li class={classes!("step", format!("step-{state}"))} data-testid="check-step"
-                            data-step={p.step.label()} data-state={state}>
+                            data-step={p.label()} data-state={state}>
                             <span class="step-mark" aria-hidden="true">{ mark }</span>
-                            <span class="step-label">{ p.step.label() }</span>
+                            <span class="step-label">{ p.label() }</span>
                             <span class="step-status">{ text }</span>
                             if let Some(ms) = p.elapsed_ms {
                                 <span class="step-time">{ format!("{ms} ms") }</span>

@@ -4,7 +4,7 @@ use crate::components::check_progress::CheckProgress;
 use crate::components::select::Select;
 use crate::components::verdict_card::VerdictCard;
 use crate::state::{Action, CheckState};
-use mtasts_check::dns::RESOLVERS;
+use mtasts_check_worker::model::RESOLVERS;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -78,7 +78,7 @@ pub fn check_view(props: &CheckViewProps) -> Html {
             if check.shared {
                 <p class="banner banner-info" data-testid="check-shared" role="status">
                     { "This is a result someone shared" }
-                    if let Some(at) = check.result.as_ref().and_then(|r| r.evidence.checked_at) {
+                    if let Some(at) = check.result.as_ref().and_then(|r| r.checked_at) {
                         { format!(" (checked {})", mtasts_core::fetch::time::readable(i64::try_from(at).unwrap_or(i64::MAX))) }
                     }
                     { ", not a check run now. " }
@@ -90,7 +90,7 @@ pub fn check_view(props: &CheckViewProps) -> Html {
             if started {
                 <div class="check-layout">
                     <div class="check-main">
-                        <VerdictCard result={check.result.clone()} running={check.running} />
+                        <VerdictCard result={check.result.clone()} running={check.running || check.snapshot.is_some()} />
                         <CheckProgress steps={check.steps.clone()} running={check.running} />
                         <CheckFindings findings={check.findings()} final_list={check.result.is_some()} />
                     </div>

@@ -1,11 +1,12 @@
 use crate::markdown::rich;
-use crate::state::CheckResult;
+use mtasts_check_worker::model::CheckView;
 use mtasts_core::check::Verdict;
+use std::rc::Rc;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct VerdictCardProps {
-    pub result: Option<CheckResult>,
+    pub result: Option<Rc<CheckView>>,
     pub running: bool,
 }
 
@@ -20,7 +21,7 @@ pub fn verdict_card(props: &VerdictCardProps) -> Html {
             </div>
         };
     };
-    let report = &result.report;
+    let report = &**result;
     let verdict = report.verdict;
     html! {
         <div class={classes!("verdict", verdict_class(verdict))} data-testid="check-verdict" data-domain={report.domain.clone()}
@@ -34,8 +35,8 @@ pub fn verdict_card(props: &VerdictCardProps) -> Html {
             }
             <p class="verdict-meta">
                 { report.domain.clone() }
-                if let Some(mode) = report.mode {
-                    { format!(" · mode {}", mode.as_str()) }
+                if let Some(mode) = &report.mode {
+                    { format!(" · mode {mode}") }
                 }
                 if let Some(id) = &report.sts_id {
                     { format!(" · id {id}") }
