@@ -244,9 +244,13 @@ pub fn lint_zone(src: &[u8], mode: Option<mta_sts::Mode>) -> Report {
 /// is judged (names reached through a CNAME are not domains of their own here), and the
 /// `_mta-sts` and `_smtp._tls` RRsets are taken at the end of their CNAME chains, which
 /// senders follow (RFC 8461 §3.1, RFC 8460 §3).
-pub fn lint_zone_domain(src: &[u8], mode: Option<mta_sts::Mode>, domain: &str) -> Report {
+///
+/// `unanswered` names the owners whose TXT lookup failed: their RRset is unknown, not
+/// empty, so no `*-NOT-FOUND` finding is made for them. An empty RRset that was answered
+/// is reported as a note (the domain does not use the protocol), not an error.
+pub fn lint_zone_domain(src: &[u8], mode: Option<mta_sts::Mode>, domain: &str, unanswered: &[String]) -> Report {
     let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-    lint_zone_for(src, mode, Some(&domain))
+    lint_zone_for(src, mode, Some((&domain, unanswered)))
 }
 
 /// The comment line a live check writes before the TXT answer for `owner`
@@ -274,7 +278,9 @@ fn cname_chain_end(src: &[u8], rrs: &[zone::ZoneRr], owner: &str) -> String {
     at
 }
 
-fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) -> Report {
+fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only_domain: Option<(&str, &[String])>) -> Report {
+    let only = only_domain.map(|(d, _)| d);
+    let unanswered: &[String] = only_domain.map_or(&[], |(_, u)| u);
     let rrs = zone::parse(src);
     let mut sink = diagnostic::Sink::new();
     let mut names: Vec<String> = Vec::new();
@@ -316,7 +322,7 @@ fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) ->
         // at the comment line that records the question.
         let judge_set =
             |proto: &'static Proto, owner: String, records: Vec<txt::TxtRecord>, sink: &mut diagnostic::Sink| {
-                if records.is_empty() && only.is_none() {
+                if records.is_empty() && (only.is_none() || unanswered.contains(&owner)) {
                     return None;
                 }
                 let empty = records.is_empty();
@@ -325,6 +331,8 @@ fn lint_zone_for(src: &[u8], mode: Option<mta_sts::Mode>, only: Option<&str>) ->
                     let line = answer_comment(src, &owner).unwrap_or(Span::new(0, 0));
                     for d in &mut sink.diagnostics {
                         d.span = line;
+                        d.severity = Severity::Info;
+                        d.message = format!("`{owner}` has no TXT record: senders see no {} record", proto.name);
                     }
                 }
                 chosen

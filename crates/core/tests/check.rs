@@ -218,6 +218,36 @@ fn a_failed_lookup_is_incomplete_not_absent() {
     let r = judge(&e);
     assert_eq!(r.verdict, Verdict::Incomplete);
     assert!(r.headline().contains("SERVFAIL"), "{}", r.headline());
+    // An unknown RRset is not an empty one.
+    assert!(!codes(&r).contains(&"STS-TXT-NOT-FOUND"), "{:?}", codes(&r));
+}
+
+#[test]
+fn a_failed_policy_host_lookup_is_incomplete_not_broken() {
+    let mut e = evidence(&good_dns());
+    for a in e
+        .dns
+        .iter_mut()
+        .filter(|a| a.name == "mta-sts.example.com" && a.rtype != Some(RType::TXT))
+    {
+        a.rcode = None;
+        a.error = Some("https://doh.example/dns-query: timed out".into());
+        a.records.clear();
+    }
+    let mut f = FetchEvidence::new(D);
+    f.error = Some(mtasts_core::fetch::FetchError {
+        kind: mtasts_core::fetch::ErrorKind::Dns,
+        message: "mta-sts.example.com has no address: timed out".into(),
+        tls_alert: None,
+    });
+    e.fetch = Some(f);
+    let r = judge(&e);
+    assert_eq!(r.verdict, Verdict::Incomplete, "{:?}", r.reasons);
+    assert!(
+        r.headline().contains("could not look up `mta-sts.example.com`"),
+        "{}",
+        r.headline()
+    );
 }
 
 #[test]

@@ -157,7 +157,13 @@ pub fn judge(e: &CheckEvidence) -> CheckReport {
             Some(Parsed::Policy(p)) => Some(p.mode),
             _ => None,
         });
-    let dns = crate::lint_zone_domain(dns_text.as_bytes(), mode, &domain);
+    let unanswered: Vec<String> = e
+        .dns
+        .iter()
+        .filter(|a| a.rtype == Some(RType::TXT) && a.failure().is_some())
+        .map(|a| a.name.to_ascii_lowercase())
+        .collect();
+    let dns = crate::lint_zone_domain(dns_text.as_bytes(), mode, &domain, &unanswered);
     let dnssec = !e.dns.is_empty() && e.dns.iter().all(|a| a.authenticated);
     let mx_probes = e.mx_probes.iter().map(|p| judge_mx_probe(p, mode)).collect();
 
@@ -244,6 +250,19 @@ fn decide(
             Verdict::Broken,
             format!("`_mta-sts.{d}` has no usable `v=STSv1` record"),
         );
+    }
+    // The fetch looked up the policy host too; if this resolver could not, a failed fetch
+    // may be the lookup's fault, not the domain's.
+    let host = format!("mta-sts.{d}");
+    let host_answers: Vec<&DnsAnswer> = [RType::A, RType::AAAA]
+        .into_iter()
+        .filter_map(|t| e.answer(&host, t))
+        .collect();
+    if !host_answers.is_empty()
+        && host_answers.iter().all(|a| a.failure().is_some())
+        && let Some(why) = host_answers.iter().find_map(|a| a.failure())
+    {
+        return (Verdict::Incomplete, format!("could not look up `{host}`: {why}"));
     }
     let Some(fetch) = &r.fetch else {
         let why = e.fetch_unavailable.as_deref().unwrap_or("it was not requested");
