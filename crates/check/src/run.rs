@@ -182,27 +182,4 @@ pub async fn run(
     Ok(evidence)
 }
 
-/// `domain` as the A-label name to query, or why it is not a domain name.
-pub fn domain_name(domain: &str) -> Result<String, String> {
-    let trimmed = domain.trim();
-    if trimmed.is_empty() {
-        return Err("enter a domain name, e.g. example.com".into());
-    }
-    if trimmed.contains("://") || trimmed.contains(['/', '@', ':', ' ']) {
-        return Err(format!(
-            "`{trimmed}` is not a domain name: give just the domain, e.g. example.com"
-        ));
-    }
-    let name = mtasts_core::mx::normalize_host(trimmed).ok_or_else(|| {
-        format!("`{trimmed}` is not a domain name (letters, digits and hyphens in dot-separated labels)")
-    })?;
-    if !name.contains('.') {
-        return Err(format!(
-            "`{trimmed}` is a single label: give the full domain, e.g. {trimmed}.com"
-        ));
-    }
-    if name.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(format!("`{trimmed}` is an IP address, not a domain name"));
-    }
-    Ok(name)
-}
+pub use mtasts_core::check::domain_name;

@@ -408,46 +408,9 @@ mod tests {
     }
 
     #[test]
-    fn the_page_copies_agree_with_the_engine() {
-        assert_eq!(model::RESOLVERS, mtasts_check::dns::RESOLVERS);
+    fn the_page_step_labels_agree_with_the_engine() {
         let labels: Vec<&str> = Step::ALL.iter().map(|s| s.label()).collect();
         assert_eq!(labels, model::STEP_LABELS);
-        for domain in [
-            "",
-            " example.com ",
-            "https://example.com/",
-            "a@b.example",
-            "localhost",
-            "192.0.2.1",
-            "ex ample.com",
-            "bad_label.example",
-            "EXAMPLE.com.",
-            "b\u{fc}cher.example",
-            "-x.example",
-        ] {
-            assert_eq!(
-                model::domain_name(domain),
-                mtasts_check::run::domain_name(domain),
-                "{domain:?}"
-            );
-        }
-        for resolver in [
-            "https://dns.example/q",
-            "http://127.0.0.1:8053/dns-query",
-            "http://localhost/q",
-            "http://[::1]:80/q",
-            "http://dns.example/q",
-            "ftp://x",
-            "https://",
-            "https:///q",
-            "http://127.0.0.1:x/q",
-        ] {
-            assert_eq!(
-                model::check_resolver(resolver),
-                mtasts_check::dns::check_resolver(resolver),
-                "{resolver:?}"
-            );
-        }
     }
 
     #[test]

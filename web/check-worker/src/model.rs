@@ -8,13 +8,7 @@
 use mtasts_core::check::{Source, Verdict};
 use serde::{Deserialize, Serialize};
 
-/// The DNS-over-HTTPS resolvers the form offers: (name, URL). The same list as
-/// `mtasts_check::dns::RESOLVERS` (a test of the engine holds them equal).
-pub const RESOLVERS: &[(&str, &str)] = &[
-    ("Cloudflare", "https://cloudflare-dns.com/dns-query"),
-    ("Google", "https://dns.google/dns-query"),
-    ("Quad9", "https://dns.quad9.net/dns-query"),
-];
+pub use mtasts_core::check::{RESOLVERS, check_resolver, domain_name};
 
 /// The steps of a check as progress lists them, by label: `mtasts_check::Step::ALL` in
 /// that order (a test of the engine holds them equal). Messages name a step by its index.
@@ -185,60 +179,4 @@ impl CheckView {
     pub fn headline(&self) -> &str {
         self.reasons.first().map_or("", String::as_str)
     }
-}
-
-/// `domain` as the check asks for it, or why it is not a domain name to check. The same
-/// rules as `mtasts_check::run::domain_name` (a test of the engine holds them equal), so
-/// the page refuses before it starts the worker.
-pub fn domain_name(domain: &str) -> Result<String, String> {
-    let trimmed = domain.trim();
-    if trimmed.is_empty() {
-        return Err("enter a domain name, e.g. example.com".into());
-    }
-    if trimmed.contains("://") || trimmed.contains(['/', '@', ':', ' ']) {
-        return Err(format!(
-            "`{trimmed}` is not a domain name: give just the domain, e.g. example.com"
-        ));
-    }
-    let name = mtasts_core::mx::normalize_host(trimmed).ok_or_else(|| {
-        format!("`{trimmed}` is not a domain name (letters, digits and hyphens in dot-separated labels)")
-    })?;
-    if !name.contains('.') {
-        return Err(format!(
-            "`{trimmed}` is a single label: give the full domain, e.g. {trimmed}.com"
-        ));
-    }
-    if name.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(format!("`{trimmed}` is an IP address, not a domain name"));
-    }
-    Ok(name)
-}
-
-/// Whether `resolver` is a DoH URL the check may use: https, or http on loopback. The same
-/// rules as `mtasts_check::dns::check_resolver` (a test of the engine holds them equal).
-pub fn check_resolver(resolver: &str) -> Result<(), String> {
-    let rest = if let Some(rest) = resolver.strip_prefix("https://") {
-        rest
-    } else if let Some(rest) = resolver.strip_prefix("http://") {
-        let host = rest.split(['/', '?']).next().unwrap_or_default();
-        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        });
-        if !matches!(host, "127.0.0.1" | "[::1]" | "localhost") {
-            return Err(format!(
-                "the resolver `{resolver}` must use https:// (plain http is allowed only on 127.0.0.1, [::1] or localhost)"
-            ));
-        }
-        rest
-    } else {
-        return Err(format!("the resolver `{resolver}` is not an https:// URL"));
-    };
-    if rest.split(['/', '?']).next().unwrap_or_default().is_empty() {
-        return Err(format!("the resolver `{resolver}` has no host"));
-    }
-    Ok(())
 }

@@ -14,12 +14,7 @@ use std::pin::Pin;
 /// The media type of DNS messages over HTTPS (RFC 8484 §6).
 pub const DNS_MESSAGE: &str = "application/dns-message";
 
-/// Well-known public resolvers, as `(name, URL)`; the first is the default.
-pub const RESOLVERS: &[(&str, &str)] = &[
-    ("Cloudflare", "https://cloudflare-dns.com/dns-query"),
-    ("Google", "https://dns.google/dns-query"),
-    ("Quad9", "https://dns.quad9.net/dns-query"),
-];
+pub use mtasts_core::check::{RESOLVERS, check_resolver};
 
 /// A boxed future that is `Send` natively (tokio) and need not be in the browser
 /// (JavaScript promises are not).
@@ -61,35 +56,6 @@ pub trait HttpGet: MaybeSendSync {
 pub fn doh_url(resolver: &str, message: &[u8]) -> String {
     let sep = if resolver.contains('?') { '&' } else { '?' };
     format!("{resolver}{sep}dns={}", URL_SAFE_NO_PAD.encode(message))
-}
-
-/// Whether `resolver` is a URL a DoH client may use: `https://` (or `http://` on a
-/// loopback host, for local test servers), with a host.
-pub fn check_resolver(resolver: &str) -> Result<(), String> {
-    let rest = if let Some(rest) = resolver.strip_prefix("https://") {
-        rest
-    } else if let Some(rest) = resolver.strip_prefix("http://") {
-        let host = rest.split(['/', '?']).next().unwrap_or_default();
-        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        });
-        if !matches!(host, "127.0.0.1" | "[::1]" | "localhost") {
-            return Err(format!(
-                "the resolver `{resolver}` must use https:// (plain http is allowed only on 127.0.0.1, [::1] or localhost)"
-            ));
-        }
-        rest
-    } else {
-        return Err(format!("the resolver `{resolver}` is not an https:// URL"));
-    };
-    if rest.split(['/', '?']).next().unwrap_or_default().is_empty() {
-        return Err(format!("the resolver `{resolver}` has no host"));
-    }
-    Ok(())
 }
 
 /// Ask `q` at `resolver`. Never fails: a failure is recorded in the answer's `error`.

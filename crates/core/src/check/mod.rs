@@ -10,8 +10,11 @@
 //! [`CheckEvidence`] is an interface between crates (and part of permalinks): its JSON
 //! field names are stable, every field may be left out, unknown fields are ignored.
 
+mod input;
 mod judge;
 mod zone_text;
+
+pub use input::{RESOLVERS, check_resolver, domain_name};
 
 pub use judge::{CheckReport, Source, Verdict, judge, settled};
 pub use zone_text::txt_presentation;
