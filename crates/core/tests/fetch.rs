@@ -1004,3 +1004,30 @@ proptest! {
         prop_assert_eq!(back, e);
     }
 }
+
+#[test]
+fn a_resolver_failure_is_not_a_missing_host() {
+    let mut e = mtasts_core::fetch::FetchEvidence::new("example.com");
+    e.txt_found = Some(true);
+    e.dns = Some(mtasts_core::fetch::Dns {
+        addresses: Vec::new(),
+        host_error: Some("the resolver answered SERVFAIL".into()),
+    });
+    e.error = Some(mtasts_core::fetch::FetchError {
+        kind: mtasts_core::fetch::ErrorKind::Dns,
+        message: "mta-sts.example.com has no address: the resolver answered SERVFAIL".into(),
+        tls_alert: None,
+    });
+    let r = mtasts_core::fetch::judge_fetch(&e);
+    assert!(
+        !r.has("FETCH-HOST-MISSING"),
+        "{:?}",
+        r.all_diagnostics().map(|d| d.rule.code).collect::<Vec<_>>()
+    );
+    assert!(r.has("FETCH-STATUS"));
+    assert!(!r.valid);
+    if let Some(dns) = &mut e.dns {
+        dns.host_error = Some("NXDOMAIN".into());
+    }
+    assert!(mtasts_core::fetch::judge_fetch(&e).has("FETCH-HOST-MISSING"));
+}

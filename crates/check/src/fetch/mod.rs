@@ -161,10 +161,22 @@ impl Lookup for SystemLookup {
                     let error = addrs.is_empty().then(|| "NODATA".to_string());
                     LookupAnswer { addrs, error }
                 }
-                Err(e) => LookupAnswer {
-                    addrs: Vec::new(),
-                    error: Some(format!("system resolver: {e}")),
-                },
+                Err(e) => {
+                    // getaddrinfo's EAI_NONAME / EAI_NODATA say the name has no address;
+                    // anything else (EAI_AGAIN, ...) is the resolver failing.
+                    let text = e.to_string();
+                    let error = if text.contains("Name or service not known") {
+                        "NXDOMAIN".to_string()
+                    } else if text.contains("No address associated with hostname") {
+                        "NODATA".to_string()
+                    } else {
+                        format!("system resolver: {text}")
+                    };
+                    LookupAnswer {
+                        addrs: Vec::new(),
+                        error: Some(error),
+                    }
+                }
             }
         })
     }

@@ -11,7 +11,9 @@ pub fn check(cx: &FetchCx, out: &mut Sink) {
 pub(crate) fn finding(cx: &FetchCx) -> Finding {
     let e = cx.e;
     let reason = match &e.dns {
-        Some(dns) if dns.host_error.is_some() => dns.host_error.clone(),
+        // Only an answer that the name has no address: a resolver failure (SERVFAIL, a
+        // timeout) says nothing about the host, and FETCH-STATUS reports the failed fetch.
+        Some(dns) if dns.host_error.is_some() => dns.host_error.clone().filter(|h| says_absent(h)),
         Some(dns) if dns.addresses.is_empty() => Some(String::new()),
         Some(_) => None,
         None => e
@@ -42,4 +44,10 @@ pub(crate) fn finding(cx: &FetchCx) -> Finding {
             cx.host
         ),
     ))
+}
+
+/// Whether a lookup error means the host has no address (`NXDOMAIN`, `NODATA`).
+fn says_absent(host_error: &str) -> bool {
+    let e = host_error.trim().to_ascii_uppercase();
+    e.is_empty() || e.starts_with("NXDOMAIN") || e.starts_with("NODATA")
 }
