@@ -187,6 +187,74 @@ fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// One lookup of a host, each address vetted: what both the policy fetch and the MX probe
+/// do before they connect (to the vetted addresses only, so DNS rebinding can't slip in).
+pub(crate) enum Looked {
+    /// The lookup did not finish before the deadline.
+    TimedOut,
+    /// No address: `NXDOMAIN`, `NODATA` or the resolver's error.
+    NoAddress(String),
+    Found(Found),
+}
+
+pub(crate) struct Found {
+    /// Every distinct address, in answer order.
+    pub found: Vec<IpAddr>,
+    /// The same, as evidence; refused ones carry why they were not contacted.
+    pub addresses: Vec<Address>,
+    /// Indexes (into `found` and `addresses`) of the addresses that may be contacted.
+    pub vetted: Vec<usize>,
+    /// Why each refused address was refused.
+    pub rejections: Vec<AddressRejection>,
+}
+
+pub(crate) async fn lookup_and_vet(
+    host: &str,
+    lookup: &dyn Lookup,
+    allow_loopback: bool,
+    deadline: tokio::time::Instant,
+) -> Looked {
+    let Ok(answer) = tokio::time::timeout_at(deadline, lookup.lookup(host)).await else {
+        return Looked::TimedOut;
+    };
+    let mut found: Vec<IpAddr> = Vec::new();
+    for ip in answer.addrs {
+        if !found.contains(&ip) {
+            found.push(ip);
+        }
+    }
+    if found.is_empty() {
+        return Looked::NoAddress(answer.error.unwrap_or_else(|| "NODATA".to_string()));
+    }
+    let mut addresses = Vec::with_capacity(found.len());
+    let mut vetted = Vec::new();
+    let mut rejections = Vec::new();
+    for &ip in &found {
+        let error = match vet_address(ip, allow_loopback) {
+            Ok(()) => {
+                vetted.push(addresses.len());
+                None
+            }
+            Err(rejection) => {
+                let why = format!("not contacted: {rejection}");
+                rejections.push(rejection);
+                Some(why)
+            }
+        };
+        addresses.push(Address {
+            address: ip.to_string(),
+            family: family(ip),
+            error,
+        });
+    }
+    Looked::Found(Found {
+        found,
+        addresses,
+        vetted,
+        rejections,
+    })
+}
+
 fn family(ip: IpAddr) -> Family {
     match ip {
         IpAddr::V4(_) => Family::V4,
@@ -258,58 +326,32 @@ pub async fn fetch_policy(
         )
     };
 
-    // One lookup only: the addresses vetted are the addresses connected to.
-    let answer = match tokio::time::timeout_at(deadline, lookup.lookup(&host)).await {
-        Ok(answer) => answer,
-        Err(_) => {
+    let Found {
+        found,
+        mut addresses,
+        vetted,
+        rejections,
+    } = match lookup_and_vet(&host, lookup, settings.allow_loopback, deadline).await {
+        Looked::TimedOut => {
             e.error = Some(timed_out(&format!("the address lookup of {host}")));
             timings.total = Some(ms(started.elapsed()));
             e.timings_ms = Some(timings);
             return Ok(e);
         }
+        Looked::NoAddress(why) => {
+            timings.dns = Some(ms(started.elapsed()));
+            e.error = Some(failure(ErrorKind::Dns, format!("{host} has no address: {why}"), None));
+            e.dns = Some(Dns {
+                addresses: Vec::new(),
+                host_error: Some(why),
+            });
+            timings.total = Some(ms(started.elapsed()));
+            e.timings_ms = Some(timings);
+            return Ok(e);
+        }
+        Looked::Found(found) => found,
     };
     timings.dns = Some(ms(started.elapsed()));
-    let mut found: Vec<IpAddr> = Vec::new();
-    for ip in answer.addrs {
-        if !found.contains(&ip) {
-            found.push(ip);
-        }
-    }
-    if found.is_empty() {
-        let why = answer.error.unwrap_or_else(|| "NODATA".to_string());
-        e.error = Some(failure(ErrorKind::Dns, format!("{host} has no address: {why}"), None));
-        e.dns = Some(Dns {
-            addresses: Vec::new(),
-            host_error: Some(why),
-        });
-        timings.total = Some(ms(started.elapsed()));
-        e.timings_ms = Some(timings);
-        return Ok(e);
-    }
-
-    let mut addresses = Vec::new();
-    let mut vetted = Vec::new();
-    let mut rejections = Vec::new();
-    for &ip in &found {
-        match vet_address(ip, settings.allow_loopback) {
-            Ok(()) => {
-                vetted.push(addresses.len());
-                addresses.push(Address {
-                    address: ip.to_string(),
-                    family: family(ip),
-                    error: None,
-                });
-            }
-            Err(rejection) => {
-                addresses.push(Address {
-                    address: ip.to_string(),
-                    family: family(ip),
-                    error: Some(format!("not contacted: {rejection}")),
-                });
-                rejections.push(rejection);
-            }
-        }
-    }
     if vetted.is_empty() {
         return Err(FetchRefused::Address { host, rejections });
     }

@@ -20,19 +20,19 @@
 //! sender would refuse it; `MXC-CERT` judges them.
 
 use std::future::poll_fn;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use mtasts_core::fetch::{Address, Dns, Family};
+use mtasts_core::fetch::Dns;
 use mtasts_core::probe::{MxProbeEvidence, ProbeError, ProbeErrorKind, ProbeTimings};
 use rustls::pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use crate::fetch::{FetchSettings, tls, validate_domain, vet_address};
+use crate::fetch::{FetchSettings, Found, Looked, lookup_and_vet, tls, validate_domain};
 use crate::lookup::Lookup;
 
 /// The name this probe gives in `EHLO`: a name under `.invalid` (RFC 2606), honest that
@@ -92,48 +92,31 @@ async fn probe_into(
     let limit = settings.total_timeout.as_secs_f64();
 
     // One lookup only: the addresses vetted are the addresses connected to.
-    let Ok(answer) = tokio::time::timeout_at(deadline, lookup.lookup(&ascii)).await else {
-        e.error = Some(failure(
-            ProbeErrorKind::Timeout,
-            format!("the address lookup of {ascii} did not finish within the {limit} s limit"),
-        ));
-        return;
+    let Found {
+        found,
+        mut addresses,
+        vetted,
+        ..
+    } = match lookup_and_vet(&ascii, lookup, settings.allow_loopback, deadline).await {
+        Looked::TimedOut => {
+            e.error = Some(failure(
+                ProbeErrorKind::Timeout,
+                format!("the address lookup of {ascii} did not finish within the {limit} s limit"),
+            ));
+            return;
+        }
+        Looked::NoAddress(why) => {
+            timings.dns = Some(ms(started.elapsed()));
+            e.error = Some(failure(ProbeErrorKind::Dns, format!("{ascii} has no address: {why}")));
+            e.dns = Some(Dns {
+                addresses: Vec::new(),
+                host_error: Some(why),
+            });
+            return;
+        }
+        Looked::Found(found) => found,
     };
     timings.dns = Some(ms(started.elapsed()));
-    let mut found: Vec<IpAddr> = Vec::new();
-    for ip in answer.addrs {
-        if !found.contains(&ip) {
-            found.push(ip);
-        }
-    }
-    if found.is_empty() {
-        let why = answer.error.unwrap_or_else(|| "NODATA".to_string());
-        e.error = Some(failure(ProbeErrorKind::Dns, format!("{ascii} has no address: {why}")));
-        e.dns = Some(Dns {
-            addresses: Vec::new(),
-            host_error: Some(why),
-        });
-        return;
-    }
-    let mut addresses = Vec::new();
-    let mut vetted = Vec::new();
-    for &ip in &found {
-        let error = match vet_address(ip, settings.allow_loopback) {
-            Ok(()) => {
-                vetted.push(addresses.len());
-                None
-            }
-            Err(rejection) => Some(format!("not contacted: {rejection}")),
-        };
-        addresses.push(Address {
-            address: ip.to_string(),
-            family: match ip {
-                IpAddr::V4(_) => Family::V4,
-                IpAddr::V6(_) => Family::V6,
-            },
-            error,
-        });
-    }
     if vetted.is_empty() {
         e.error = Some(failure(
             ProbeErrorKind::Dns,

@@ -1,10 +1,11 @@
 //! The probe against scripted in-process servers: what each SMTP answer becomes in the
-//! evidence. The TLS path is tested against the test bed's real OpenSMTPD
+//! evidence. The TLS path is tested against the test bed's real SMTP server (aiosmtpd)
 //! (`tests/probe_testbed.rs`).
 
 use super::*;
 use crate::lookup::{BoxFuture, LookupAnswer};
 use mtasts_core::probe::judge_mx_probe;
+use std::net::IpAddr;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
