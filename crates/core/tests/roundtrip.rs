@@ -35,7 +35,7 @@ fn policy() -> impl Strategy<Value = Policy> {
                 version: "STSv1".into(),
                 mode,
                 max_age,
-                mx,
+                mx: mx.into(),
             }
         })
 }

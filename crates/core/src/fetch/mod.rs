@@ -313,7 +313,7 @@ impl FetchEvidence {
             fetched_at: self.fetched_at,
             mode: policy.as_ref().map(|p| p.mode.as_str().to_string()),
             max_age: policy.as_ref().map(|p| p.max_age),
-            mx: policy.map(|p| p.mx),
+            mx: policy.map(|p| p.mx.to_vec()),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The policy file (RFC 8461 §3.2): a lossless line model with spans, and the values a
 //! conforming sender would take from it.
 
+use super::MxList;
 use crate::diagnostic::Span;
 use crate::mx::pattern::{self, PatternRef};
 use crate::text::{is_wsp, leading_wsp, trailing_wsp};
@@ -42,7 +43,7 @@ pub struct Policy {
     pub version: String,
     pub mode: Mode,
     pub max_age: u64,
-    pub mx: Vec<String>,
+    pub mx: MxList,
 }
 
 impl Policy {
@@ -157,6 +158,8 @@ pub struct PolicyDoc<'a> {
     /// FF, and the starts of NEL, LS and PS.
     pub breaks: Vec<usize>,
     empty: bool,
+    /// `src` as text, when it is valid UTF-8.
+    text: Option<&'a str>,
     first: [Option<FieldRef>; 4],
     /// Each `version`, `mode` and `max_age` line, in order. `mx` lines are only in `mx`:
     /// a large policy is thousands of them, and the rules that want the others should not
@@ -235,6 +238,12 @@ fn unicode_break_at(src: &[u8], at: usize) -> bool {
 
 impl<'a> PolicyDoc<'a> {
     pub fn parse(src: &'a [u8]) -> PolicyDoc<'a> {
+        PolicyDoc::parse_with(src, true)
+    }
+
+    /// [`PolicyDoc::parse`]; without `plain_mx_fast_path` every line takes the general
+    /// scan (for the test that holds the fast path to it).
+    fn parse_with(src: &'a [u8], plain_mx_fast_path: bool) -> PolicyDoc<'a> {
         let body_start = if src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
         // Validate UTF-8 once for the whole file, so each `mx` value is sliced as text
         // instead of validated again.
@@ -259,6 +268,43 @@ impl<'a> PolicyDoc<'a> {
         let mut pos = body_start;
         // One pass over the bytes: each line's end and first `:`, and the odd line breaks.
         while pos < src.len() {
+            if let Some(plain) = plain_mx_line(src, pos).filter(|_| plain_mx_fast_path) {
+                let field = FieldRef {
+                    line: lines.len(),
+                    name: Span::new(pos, pos + 2),
+                    value: Span::new(pos + MX_PREFIX.len(), plain.end),
+                };
+                let domain = match text.and_then(|t| t.get(plain.domain_start..plain.end)) {
+                    Some(d) => d,
+                    // ASCII, so this cannot fail; the general path below would say the same.
+                    None => std::str::from_utf8(&src[plain.domain_start..plain.end]).unwrap_or_default(),
+                };
+                let wildcard = plain.domain_start != field.value.start;
+                if wildcard {
+                    mx_wildcards.push(mx.len());
+                } else if domain.as_bytes().last().is_some_and(u8::is_ascii_digit) {
+                    mx_digit_final.push(mx.len());
+                }
+                first[Key::Mx as usize].get_or_insert(field);
+                mx.push((field, Ok(PatternRef { wildcard, domain })));
+                match plain.term {
+                    Term::CrLf => crlf_lines += 1,
+                    Term::Lf => lf_lines += 1,
+                    Term::Eof => {}
+                }
+                lines.push(Line {
+                    span: Span::new(pos, plain.end),
+                    term: plain.term,
+                    term_span: Span::new(plain.end, plain.next),
+                    shape: Shape::Field {
+                        name: field.name,
+                        colon: pos + 2,
+                        value: field.value,
+                    },
+                });
+                pos = plain.next;
+                continue;
+            }
             let mut colon = None;
             let mut i = pos;
             let (content_end, term, next) = loop {
@@ -350,6 +396,7 @@ impl<'a> PolicyDoc<'a> {
             crlf_lines,
             breaks,
             empty: first_visible.is_none(),
+            text,
             first,
             other_fields,
             odd_lines,
@@ -450,8 +497,13 @@ impl<'a> PolicyDoc<'a> {
 
     /// The policy a sender would use, assuming the file is valid.
     pub fn to_policy(&self) -> Option<Policy> {
-        let mut mx = Vec::with_capacity(self.mx.len() - self.mx_errors.len());
-        mx.extend(self.mx_patterns().map(|(_, p)| p.text()));
+        // A valid pattern is its whole value: `*.` and the domain, as written.
+        let values = || self.mx_patterns().map(|(f, _)| f.value);
+        let bytes = values().map(|v| v.end - v.start).sum();
+        let mut mx = MxList::with_capacity(self.mx.len() - self.mx_errors.len(), bytes);
+        for value in values() {
+            mx.push(self.text?.get(value.start..value.end)?);
+        }
         Some(Policy {
             version: String::from_utf8_lossy(self.bytes(self.first(Key::Version)?.value)).into_owned(),
             mode: self.mode()?,
@@ -459,6 +511,106 @@ impl<'a> PolicyDoc<'a> {
             mx,
         })
     }
+}
+
+/// How an `mx` line written the common way begins.
+const MX_PREFIX: &[u8] = b"mx: ";
+
+/// An `mx` line written the common way, found by [`plain_mx_line`].
+struct PlainMx {
+    /// Where the domain starts: after `mx: `, and after `*.` for a wildcard.
+    domain_start: usize,
+    /// The end of the value (and of the line's content).
+    end: usize,
+    term: Term,
+    /// The start of the next line.
+    next: usize,
+}
+
+/// Byte classes for [`plain_mx_line`].
+const LETTER_OR_DIGIT: u8 = 1;
+const SEPARATOR: u8 = 2;
+const DOT: u8 = 4;
+const LINE_END: u8 = 8;
+
+static PLAIN_MX: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphanumeric() {
+            LETTER_OR_DIGIT
+        } else if b == b'-' {
+            SEPARATOR
+        } else if b == b'.' {
+            SEPARATOR | DOT
+        } else if b == b'\r' || b == b'\n' {
+            LINE_END
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The line at `pos`, when it is `mx: ` and a plain pattern (what
+/// [`pattern::parse_str`] accepts without its full parser: LDH labels of at most 63
+/// bytes with no `-` or `.` next to another, at most 253 bytes, after an optional `*.`)
+/// ended by CRLF, LF or the end of the file. Nearly every line of a large policy is one;
+/// this reads it in one pass, and anything else goes to the general line scan, which
+/// makes the same line of it.
+fn plain_mx_line(src: &[u8], pos: usize) -> Option<PlainMx> {
+    let value_start = pos + MX_PREFIX.len();
+    if src.get(pos..value_start)? != MX_PREFIX {
+        return None;
+    }
+    let domain_start = if src.get(value_start..value_start + 2) == Some(b"*.") {
+        value_start + 2
+    } else {
+        value_start
+    };
+    let mut i = domain_start;
+    let mut label_start = domain_start;
+    // As if a `.` came first: a name cannot start with `.` or `-`.
+    let mut after_separator = true;
+    let (end, term, next) = loop {
+        let class = src.get(i).map_or(LINE_END, |&b| PLAIN_MX[usize::from(b)]);
+        if class == LETTER_OR_DIGIT {
+            after_separator = false;
+        } else if class & SEPARATOR != 0 {
+            if after_separator {
+                return None;
+            }
+            after_separator = true;
+            if class & DOT != 0 {
+                if i - label_start > 63 {
+                    return None;
+                }
+                label_start = i + 1;
+            }
+        } else if class == LINE_END {
+            break match src.get(i) {
+                None => (i, Term::Eof, i),
+                Some(b'\n') => (i, Term::Lf, i + 1),
+                _ if src.get(i + 1) == Some(&b'\n') => (i, Term::CrLf, i + 2),
+                // A CR alone breaks the line oddly: the general scan reports it.
+                _ => return None,
+            };
+        } else {
+            return None;
+        }
+        i += 1;
+    };
+    if after_separator || end - label_start > 63 || end - value_start > 253 {
+        return None;
+    }
+    Some(PlainMx {
+        domain_start,
+        end,
+        term,
+        next,
+    })
 }
 
 /// `1*10 DIGIT`; the RFC's cap is checked separately.
@@ -539,6 +691,92 @@ mod tests {
             }
         }
         (lines, breaks)
+    }
+
+    /// Random `mx` lines, most of them plain, the rest a byte or a length away from it.
+    fn mx_heavy_input(next: &mut impl FnMut() -> u64) -> Vec<u8> {
+        const PREFIXES: &[&[u8]] = &[
+            b"mx: ", b"mx: ", b"mx: ", b"mx: *.", b"mx:", b"MX: ", b" mx: ", b"mx: *", b"",
+        ];
+        const LABEL_BYTES: &[u8] = b"abcxnZ0129-";
+        const ODD: &[&[u8]] = &[
+            b"-",
+            b".",
+            b"..",
+            b" ",
+            b"\t",
+            b"_",
+            b"*",
+            b":",
+            b"\xc3\xa9",
+            b"\xff",
+            b"\x00",
+            b"\r",
+        ];
+        const ENDS: &[&[u8]] = &[b"\r\n", b"\r\n", b"\n", b"\r", b" \r\n", b"\n\r", b""];
+        let mut pick = |n: usize| (next() % n as u64) as usize;
+        let mut src = Vec::new();
+        for _ in 0..pick(12) {
+            src.extend_from_slice(PREFIXES[pick(PREFIXES.len())]);
+            if pick(6) == 0 {
+                // A name of 248 to 258 bytes, labels of at most 50: about the 253-byte limit.
+                let len = 248 + pick(11);
+                src.extend((0..len).map(|i| if i % 51 == 50 { b'.' } else { b'q' }));
+                src.extend_from_slice(ENDS[pick(ENDS.len())]);
+                continue;
+            }
+            let labels = 1 + pick(4);
+            for l in 0..labels {
+                // Mostly short labels; some around the 63-byte limit, some long names
+                // around the 253-byte limit.
+                let len = match pick(10) {
+                    0 => 60 + pick(8),
+                    1 => 40 + pick(30),
+                    _ => pick(12),
+                };
+                for _ in 0..len {
+                    src.push(LABEL_BYTES[pick(LABEL_BYTES.len())]);
+                }
+                if pick(12) == 0 {
+                    src.extend_from_slice(ODD[pick(ODD.len())]);
+                }
+                if l + 1 < labels {
+                    src.push(b'.');
+                }
+            }
+            src.extend_from_slice(ENDS[pick(ENDS.len())]);
+        }
+        src
+    }
+
+    #[test]
+    fn plain_mx_fast_path_matches_general_scan() {
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut fast_lines = 0;
+        for _ in 0..50_000 {
+            let src = mx_heavy_input(&mut next);
+            let fast = PolicyDoc::parse_with(&src, true);
+            let general = PolicyDoc::parse_with(&src, false);
+            assert_eq!(
+                format!("{fast:?}"),
+                format!("{general:?}"),
+                "{:?}",
+                String::from_utf8_lossy(&src)
+            );
+            let mut pos = fast.body_start;
+            for line in &fast.lines {
+                fast_lines += usize::from(plain_mx_line(&src, pos).is_some());
+                pos = line.term_span.end;
+            }
+        }
+        // The inputs reach the fast path often, so the comparison means something.
+        assert!(fast_lines > 10_000, "{fast_lines}");
     }
 
     #[test]

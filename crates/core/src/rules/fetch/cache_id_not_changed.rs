@@ -29,7 +29,7 @@ pub(crate) fn changes(prev: &Snapshot, now: &Policy) -> Vec<String> {
         out.push(format!("max_age {max_age} → {}", now.max_age));
     }
     if let Some(mx) = prev.mx.as_ref() {
-        let added: Vec<&String> = now.mx.iter().filter(|m| !mx.contains(m)).collect();
+        let added: Vec<&str> = now.mx.iter().filter(|m| !mx.iter().any(|p| p == m)).collect();
         let removed: Vec<&String> = mx.iter().filter(|m| !now.mx.contains(m)).collect();
         for m in added {
             out.push(format!("mx `{}` added", show(m)));
