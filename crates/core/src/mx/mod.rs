@@ -99,25 +99,44 @@ impl Eq for PatternKey<'_> {}
 impl PatternKey<'_> {
     /// A hash that ignores ASCII case, well mixed in its low bits.
     pub fn hash64(&self) -> u64 {
-        // Eight bytes at a time, each with its 0x20 bit set: that lower-cases ASCII letters
-        // and leaves equal bytes equal, so names that differ only in case hash alike (a
-        // few other bytes collide too, `@` with `` ` ``, which only costs a comparison).
-        const CASE: u64 = 0x2020_2020_2020_2020;
-        const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mix = |h: u64, word: u64| (h.rotate_left(23) ^ (word | CASE)).wrapping_mul(MUL);
         let bytes = self.domain.as_bytes();
-        let mut h = (bytes.len() as u64) << 1 | u64::from(self.wildcard);
+        let mut hash = CaseFoldHash::default();
         let mut words = bytes.chunks_exact(8);
         for word in &mut words {
             let mut buf = [0u8; 8];
             buf.copy_from_slice(word);
-            h = mix(h, u64::from_le_bytes(buf));
+            hash.word(u64::from_le_bytes(buf));
         }
         let tail = words.remainder();
         if !tail.is_empty() {
             // Byte by byte: a copy of a variable length would call `memcpy`.
-            h = mix(h, tail.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)));
+            hash.word(tail.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)));
         }
+        hash.finish(bytes.len(), self.wildcard)
+    }
+}
+
+/// The hash of [`PatternKey::hash64`], fed eight bytes at a time (little-endian, the
+/// last word zero above the name's end), so a scanner that reads a name by words can
+/// hash it on the way.
+#[derive(Clone, Copy, Default)]
+pub struct CaseFoldHash(u64);
+
+impl CaseFoldHash {
+    const MUL: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    #[inline]
+    pub fn word(&mut self, word: u64) {
+        // Each byte with its 0x20 bit set: that lower-cases ASCII letters and leaves equal
+        // bytes equal, so names that differ only in case hash alike (a few other bytes
+        // collide too, `@` with `` ` ``, which only costs a comparison).
+        const CASE: u64 = 0x2020_2020_2020_2020;
+        self.0 = (self.0.rotate_left(23) ^ (word | CASE)).wrapping_mul(Self::MUL);
+    }
+
+    #[inline]
+    pub fn finish(self, len: usize, wildcard: bool) -> u64 {
+        let h = (self.0.rotate_left(23) ^ ((len as u64) << 1 | u64::from(wildcard))).wrapping_mul(Self::MUL);
         // Tables pick buckets by the low bits: fold the well-mixed high half into them.
         h ^ (h >> 32)
     }
@@ -129,87 +148,71 @@ impl std::hash::Hash for PatternKey<'_> {
     }
 }
 
-/// Patterns seen so far, each with a value from where it was first seen, compared
-/// without regard to ASCII case. Up to [`Self::SMALL`] patterns it searches a list;
-/// past that, open addressing over slots sized once from the expected count: for the
+/// Patterns seen so far, compared without regard to ASCII case, by the index the caller
+/// keeps each at: open addressing over slots sized once from the expected count. For the
 /// duplicate check over thousands of `mx` lines, where a general hash map costs several
-/// times more per pattern, and over a handful, where any table costs more than a search.
-pub struct PatternTable<'a, V> {
-    /// Empty while searching the list; else 0 for an empty slot, or 1 + an index into
-    /// `entries`.
+/// times more per pattern. The table holds indices only; patterns are looked up by index
+/// from where the caller keeps them, so nothing is copied.
+pub struct PatternIndex {
+    /// 0 for an empty slot, else 1 + an index.
     slots: Vec<usize>,
-    entries: Vec<(u64, PatternKey<'a>, V)>,
+    len: usize,
 }
 
-impl<'a, V> PatternTable<'a, V> {
-    const SMALL: usize = 8;
-
+impl PatternIndex {
     /// A table for about `count` patterns (it grows if given more).
     pub fn with_capacity(count: usize) -> Self {
-        PatternTable {
-            slots: if count > Self::SMALL {
-                vec![0; Self::slots_for(count)]
-            } else {
-                Vec::new()
-            },
-            entries: Vec::with_capacity(count),
+        PatternIndex {
+            slots: vec![0; Self::slots_for(count)],
+            len: 0,
         }
     }
 
     /// At most half the slots in use keeps probe sequences short.
     fn slots_for(count: usize) -> usize {
-        count.saturating_mul(2).next_power_of_two().max(2 * Self::SMALL)
+        count.saturating_mul(2).next_power_of_two().max(16)
     }
 
-    /// The value stored with an equal pattern seen before, or `None` after storing
-    /// `value` with this one.
+    /// The index of an earlier pattern equal to `key`, or `None` after recording `key` at
+    /// `index`. `hash` is `key.hash64()`, and `key_at(i)` the pattern recorded at `i`
+    /// with its hash.
     #[inline]
-    pub fn first_or_insert(&mut self, key: PatternKey<'a>, value: V) -> Option<&V> {
-        let hash = key.hash64();
-        if self.slots.is_empty() {
-            let seen = self.entries.iter().position(|(h, k, _)| *h == hash && *k == key);
-            if let Some(at) = seen {
-                return Some(&self.entries[at].2);
-            }
-            self.entries.push((hash, key, value));
-            if self.entries.len() > Self::SMALL {
-                self.grow();
-            }
-            return None;
-        }
-        if (self.entries.len() + 1) * 2 > self.slots.len() {
-            self.grow();
+    pub fn first_or_insert<'k>(
+        &mut self,
+        key: PatternKey<'k>,
+        hash: u64,
+        index: usize,
+        key_at: impl Fn(usize) -> Option<(PatternKey<'k>, u64)>,
+    ) -> Option<usize> {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow(&key_at);
         }
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
             match self.slots[at] {
                 0 => break,
-                slot => {
-                    let (seen_hash, seen, _) = &self.entries[slot - 1];
-                    if *seen_hash == hash && *seen == key {
-                        return Some(&self.entries[slot - 1].2);
-                    }
-                }
+                slot if key_at(slot - 1).is_some_and(|(k, h)| h == hash && k == key) => return Some(slot - 1),
+                _ => at = (at + 1) & mask,
             }
-            at = (at + 1) & mask;
         }
-        self.entries.push((hash, key, value));
-        self.slots[at] = self.entries.len();
+        self.slots[at] = index + 1;
+        self.len += 1;
         None
     }
 
-    /// Index every entry in slots for twice as many (or enough for a start).
-    fn grow(&mut self) {
-        let size = Self::slots_for(self.entries.len() + 1).max(self.slots.len() * 2);
+    /// Index every recorded pattern in twice as many slots.
+    fn grow<'k>(&mut self, key_at: &impl Fn(usize) -> Option<(PatternKey<'k>, u64)>) {
+        let size = self.slots.len() * 2;
         let mask = size - 1;
         let mut slots = vec![0; size];
-        for (index, (hash, _, _)) in self.entries.iter().enumerate() {
-            let mut at = *hash as usize & mask;
+        for &slot in self.slots.iter().filter(|&&s| s != 0) {
+            let hash = key_at(slot - 1).map_or(0, |(_, h)| h);
+            let mut at = hash as usize & mask;
             while slots[at] != 0 {
                 at = (at + 1) & mask;
             }
-            slots[at] = index + 1;
+            slots[at] = slot;
         }
         self.slots = slots;
     }
@@ -244,29 +247,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pattern_table_finds_the_first_of_equal_patterns_and_grows() {
+    fn pattern_index_finds_the_first_of_equal_patterns_and_grows() {
         let names: Vec<String> = (0..100).map(|i| format!("MX{i}.Example.com")).collect();
         let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+        // Recorded: the names at 0..100, the lower-case wildcards at 100..200.
+        let key_at = |i: usize| {
+            let key = match i {
+                0..100 => PatternKey {
+                    wildcard: false,
+                    domain: &names[i],
+                },
+                _ => PatternKey {
+                    wildcard: true,
+                    domain: &lower[i - 100],
+                },
+            };
+            Some((key, key.hash64()))
+        };
         // Sized for fewer than it gets, so it must grow on the way.
-        let mut table = PatternTable::with_capacity(3);
+        let mut table = PatternIndex::with_capacity(3);
         for (i, name) in names.iter().enumerate() {
             let key = PatternKey {
                 wildcard: false,
                 domain: name,
             };
-            assert_eq!(table.first_or_insert(key, i), None, "{name}");
+            assert_eq!(table.first_or_insert(key, key.hash64(), i, key_at), None, "{name}");
         }
         for (i, lower) in lower.iter().enumerate() {
             let key = PatternKey {
                 wildcard: false,
                 domain: lower,
             };
-            assert_eq!(table.first_or_insert(key, 1000), Some(&i), "{lower}");
+            assert_eq!(
+                table.first_or_insert(key, key.hash64(), 1000, key_at),
+                Some(i),
+                "{lower}"
+            );
             let wildcard = PatternKey {
                 wildcard: true,
                 domain: lower,
             };
-            assert_eq!(table.first_or_insert(wildcard, 2000 + i), None, "*.{lower}");
+            assert_eq!(
+                table.first_or_insert(wildcard, wildcard.hash64(), 100 + i, key_at),
+                None,
+                "*.{lower}"
+            );
+        }
+        for (i, lower) in lower.iter().enumerate() {
+            let wildcard = PatternKey {
+                wildcard: true,
+                domain: lower,
+            };
+            assert_eq!(
+                table.first_or_insert(wildcard, wildcard.hash64(), 5000, key_at),
+                Some(100 + i),
+                "*.{lower}"
+            );
         }
     }
 }

@@ -235,32 +235,43 @@ fn plain_domain_start(value: &[u8]) -> Option<usize> {
 /// `.` side by side, counting the byte before (`separator_before`). Returns whether the
 /// last byte is `-` or `.`, or `None` when the bytes are not plain.
 fn plain_word(word: u64, len: usize, separator_before: bool) -> Option<bool> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let real = if len >= 8 {
-        HIGH
-    } else {
-        HIGH & ((1u64 << (8 * len)) - 1)
-    };
-    if word & HIGH != 0 {
+    let (run, separators) = ldh_prefix(word);
+    if run < len {
         return None;
     }
-    // With every byte below 0x80 no sum below carries into the next byte: the high bit
-    // of each byte says whether that byte is in `lo..=hi`.
-    let in_range =
-        |w: u64, lo: u8, hi: u8| (w + ONES * u64::from(0x80 - lo)) & !(w + ONES * u64::from(0x7F - hi)) & HIGH;
+    if !separators_apart(separators, separator_before) {
+        return None;
+    }
+    Some(separators & (0x80 << (8 * (len - 1))) != 0)
+}
+
+/// The leading bytes of `word` (eight bytes, little-endian) that are letters, digits,
+/// `-` or `.`: how many (0 to 8), and the high bit of each of them that is `-` or `.`.
+#[inline]
+pub(crate) fn ldh_prefix(word: u64) -> (usize, u64) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // For a byte below 0x80 no sum carries into the next byte, so the high bit of each
+    // such byte says whether it is in `lo..=hi`. A byte of 0x80 or more is a stop, and
+    // a carry out of it can only disturb the bytes after it.
+    let in_range = |w: u64, lo: u8, hi: u8| {
+        (w.wrapping_add(ONES * u64::from(0x80 - lo))) & !(w.wrapping_add(ONES * u64::from(0x7F - hi))) & HIGH
+    };
     // Setting 0x20 lower-cases letters; digits, `-` and `.` are tested on the bytes as is.
     let letters = in_range(word | (ONES * 0x20), b'a', b'z');
     let digits = in_range(word, b'0', b'9');
     let separators = in_range(word, b'-', b'.');
-    if (letters | digits | separators) & real != real {
-        return None;
-    }
-    let first_is_separator = separators & 0x80 != 0;
-    if separators & (separators << 8) != 0 || (separator_before && first_is_separator) {
-        return None;
-    }
-    Some(separators & (0x80 << (8 * (len - 1))) != 0)
+    let stops = (!(letters | digits | separators) | word) & HIGH;
+    let run = (stops.trailing_zeros() / 8) as usize;
+    let kept = if run == 8 { u64::MAX } else { (1u64 << (8 * run)) - 1 };
+    (run, separators & kept)
+}
+
+/// Whether no two of the separators (high bits, as [`ldh_prefix`] gives them) are side
+/// by side, counting a separator just before the first byte.
+#[inline]
+pub(crate) fn separators_apart(separators: u64, separator_before: bool) -> bool {
+    separators & (separators << 8) == 0 && !(separator_before && separators & 0x80 != 0)
 }
 
 /// RFC 5321 `Domain`, plus the DNS length limits.

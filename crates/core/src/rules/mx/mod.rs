@@ -55,11 +55,10 @@ impl<'a> MxCx<'a> {
     pub fn insert_point(&self) -> (Span, usize) {
         let line = self
             .doc
-            .mx
+            .all(Key::Mx)
             .last()
-            .map(|(f, _)| *f)
             .or_else(|| self.doc.first(Key::Mode))
-            .map(|f| self.doc.lines[f.line]);
+            .map(|f| self.doc.line(f.line));
         match line {
             Some(l) => (l.span, l.span.end),
             None => (Span::at(self.doc.src.len()), self.doc.src.len()),

@@ -10,8 +10,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     let src = doc.src;
     let newline = doc.newline();
     for &at in &doc.breaks {
-        let i = doc.lines.partition_point(|l| l.term_span.end <= at).min(doc.lines.len().saturating_sub(1));
-        let Some(line) = doc.lines.get(i) else { continue };
+        let Some(i) = doc.line_index_at(at) else { continue };
+        let line = doc.line(i);
         let (len, name) = match src[at] {
             b'\r' => (1, "a bare CR"),
             0x0B => (1, "a vertical tab"),

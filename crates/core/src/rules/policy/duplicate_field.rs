@@ -20,7 +20,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             };
             out.report(
                 &RULE,
-                Span::new(doc.lines[later.line].span.start, later.value.end),
+                Span::new(doc.line(later.line).span.start, later.value.end),
                 format!("`{}` appears again (first on line {}); {tail}", key.name(), first.line + 1),
             );
         }

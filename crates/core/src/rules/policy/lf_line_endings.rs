@@ -10,7 +10,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     let lf = doc.lf_lines;
     let crlf = doc.crlf_lines;
     if lf > 0 && crlf == 0 {
-        let first = doc.lines.iter().find(|l| l.term == Term::Lf).map_or(Span::at(0), |l| l.term_span);
+        let first = doc.lines().find(|l| l.term == Term::Lf).map_or(Span::at(0), |l| l.term_span);
         out.report(
             &RULE,
             first,

@@ -11,7 +11,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     let crlf = doc.crlf_lines;
     if lf > 0 && crlf > 0 {
         let minority = if lf < crlf { Term::Lf } else { Term::CrLf };
-        if let Some((i, l)) = doc.lines.iter().enumerate().find(|(_, l)| l.term == minority) {
+        if let Some((i, l)) = doc.lines().enumerate().find(|(_, l)| l.term == minority) {
             out.report(
                 &RULE,
                 l.term_span,

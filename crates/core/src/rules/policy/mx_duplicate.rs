@@ -1,19 +1,23 @@
 use crate::diagnostic::{Edit, Fix, Sink, Span};
 use crate::mta_sts::policy::*;
-use crate::mx::{PatternKey, PatternTable};
+use crate::mx::{PatternIndex, PatternKey};
 
 crate::rules::rule!("POLICY-MX-DUPLICATE", Info, "RFC 8461 §3.2", Policy, "mx_duplicate.md");
 
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
-    // Patterns compare without regard to case; remember the first line of each.
-    let mut first_line = PatternTable::with_capacity(doc.mx.len());
-    for (f, p) in doc.mx_patterns() {
-        if let Some(&first) = first_line.first_or_insert(PatternKey::from(p), f.line) {
-            let whole = Span::new(doc.lines[f.line].span.start, doc.lines[f.line].term_span.end);
+    // Patterns compare without regard to case; remember the first of each.
+    let mut seen = PatternIndex::with_capacity(doc.mx_count());
+    let key_at = |i| doc.mx_pattern_at(i).map(|(p, hash)| (PatternKey::from(p), hash));
+    for i in 0..doc.mx_count() {
+        let Some((p, hash)) = doc.mx_pattern_at(i) else { continue };
+        if let Some(first) = seen.first_or_insert(PatternKey::from(p), hash, i, key_at) {
+            let (f, first) = (doc.mx_field_at(i), doc.mx_field_at(first));
+            let line = doc.line(f.line);
+            let whole = Span::new(line.span.start, line.term_span.end);
             out.report_fix(
                 &RULE,
                 f.value,
-                format!("mx `{p}` is already listed on line {}", first + 1),
+                format!("mx `{p}` is already listed on line {}", first.line + 1),
                 Fix::one("remove the repeated line", Edit::delete(whole)),
             );
         }

@@ -18,7 +18,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             .map(|p| if pattern::parse(p) == Err(PatternError::TrailingDot) { &p[..p.len() - 1] } else { p })
             .collect();
         if pieces.len() > 1 && pieces.iter().all(|p| pattern::parse(p).is_ok()) {
-            let line = doc.lines[f.line].span;
+            let line = doc.line(f.line).span;
             let lines: Vec<String> = pieces.iter().map(|p| format!("mx: {}", String::from_utf8_lossy(p))).collect();
             out.report_fix(
                 &RULE,

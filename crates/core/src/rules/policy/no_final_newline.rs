@@ -7,7 +7,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     if !doc.has_detail() {
         return;
     }
-    if let Some(last) = doc.lines.last()
+    if let Some(last) = doc.lines().next_back()
         && last.term == Term::Eof && !last.span.is_empty() {
             out.report(&RULE, Span::at(last.span.end), "the last line has no line break; that is allowed");
         }

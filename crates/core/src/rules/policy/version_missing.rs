@@ -8,7 +8,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         return;
     }
     let at = doc.body_start;
-    let variant = doc.lines.iter().any(|l| matches!(l.shape, Shape::Field { name, .. } if Key::case_variant(doc.bytes(name)) == Some(Key::Version)));
+    let variant = doc.lines().any(|l| matches!(l.shape, Shape::Field { name, .. } if Key::case_variant(doc.bytes(name)) == Some(Key::Version)));
     if variant {
         out.report(&RULE, Span::at(at), "no `version` line: the `Version` line does not count, names are case-sensitive");
     } else {
