@@ -152,14 +152,16 @@ struct LineRec {
 const NO_COLON: usize = usize::MAX;
 
 /// An `mx` line as stored: which line, its value, what the value is, and for a valid
-/// pattern its [`PatternKey::hash64`] (made while the value is read, for the duplicate
+/// pattern the low half of its [`PatternKey::hash64`] (made while the value is read, for
+/// the duplicate check; tables index by the low bits, and the half keeps this record at
+/// 32 bytes)
 /// check).
 #[derive(Clone, Copy, Debug)]
 struct MxRec {
     line: usize,
     value: Span,
     kind: MxKind,
-    hash: u64,
+    hash: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -312,16 +314,18 @@ impl<'a> PolicyDoc<'a> {
                     MxKind::Literal
                 };
                 let line = lines.len();
-                first[Key::Mx as usize].get_or_insert(FieldRef {
-                    line,
-                    name: Span::new(pos, pos + 2),
-                    value,
-                });
+                if first[Key::Mx as usize].is_none() {
+                    first[Key::Mx as usize] = Some(FieldRef {
+                        line,
+                        name: Span::new(pos, pos + 2),
+                        value,
+                    });
+                }
                 mx.push(MxRec {
                     line,
                     value,
                     kind,
-                    hash: plain.hash,
+                    hash: plain.hash as u32,
                 });
                 match plain.term {
                     Term::CrLf => crlf_lines += 1,
@@ -386,7 +390,7 @@ impl<'a> PolicyDoc<'a> {
                         Some(v) => pattern::parse_str(v),
                         None => pattern::parse_ref(&src[value.start..value.end]),
                     };
-                    let hash = parsed.as_ref().map_or(0, |p| PatternKey::from(*p).hash64());
+                    let hash = parsed.as_ref().map_or(0, |p| PatternKey::from(*p).hash64() as u32);
                     let kind = match parsed {
                         Err(e) => {
                             mx_errors.push((mx.len(), e));
@@ -540,6 +544,7 @@ impl<'a> PolicyDoc<'a> {
 
     /// The field of an `mx` line. Its name is `mx`, written just before the `:` and any
     /// WSP after it.
+    #[inline]
     fn mx_field(&self, r: &MxRec) -> FieldRef {
         let LineRec { start, colon, .. } = self.lines[r.line];
         let name_end = colon - trailing_wsp(&self.src[start..colon]);
@@ -552,6 +557,7 @@ impl<'a> PolicyDoc<'a> {
 
     /// The pattern of an `mx` line with a valid value: the value, after `*.` for a
     /// wildcard (how the pattern parser splits it).
+    #[inline]
     fn mx_pattern(&self, r: &MxRec) -> PatternRef<'a> {
         let wildcard = r.kind == MxKind::Wildcard;
         let start = r.value.start + if wildcard { 2 } else { 0 };
@@ -572,10 +578,12 @@ impl<'a> PolicyDoc<'a> {
     }
 
     /// The pattern of `mx` line `index` (from 0, among the `mx` lines), if it is valid,
-    /// with its [`PatternKey::hash64`].
+    /// with the low half of its [`PatternKey::hash64`] (all a [`crate::mx::PatternIndex`]
+    /// uses).
+    #[inline]
     pub fn mx_pattern_at(&self, index: usize) -> Option<(PatternRef<'a>, u64)> {
         let r = self.mx.get(index)?;
-        (r.kind != MxKind::Invalid).then(|| (self.mx_pattern(r), r.hash))
+        (r.kind != MxKind::Invalid).then(|| (self.mx_pattern(r), u64::from(r.hash)))
     }
 
     /// Every `mx` line whose value is a valid pattern, with the pattern.
@@ -801,6 +809,13 @@ mod tests {
             }
         }
         (lines, breaks)
+    }
+
+    #[test]
+    fn stored_records_stay_small() {
+        // A large policy is thousands of lines: these sizes are most of its memory.
+        assert!(std::mem::size_of::<LineRec>() <= 3 * std::mem::size_of::<usize>());
+        assert!(std::mem::size_of::<MxRec>() <= 4 * std::mem::size_of::<usize>());
     }
 
     /// Random `mx` lines, most of them plain, the rest a byte or a length away from it.

@@ -148,71 +148,95 @@ impl std::hash::Hash for PatternKey<'_> {
     }
 }
 
-/// Patterns seen so far, compared without regard to ASCII case, by the index the caller
-/// keeps each at: open addressing over slots sized once from the expected count. For the
-/// duplicate check over thousands of `mx` lines, where a general hash map costs several
-/// times more per pattern. The table holds indices only; patterns are looked up by index
-/// from where the caller keeps them, so nothing is copied.
+/// Patterns seen so far, by the index the caller keeps each at and its
+/// [`PatternKey::hash64`]: open addressing over slots sized once from the expected count.
+/// For the duplicate check over thousands of `mx` lines, where a general hash map costs
+/// several times more per pattern. The table holds hashes and indices only; the caller
+/// compares patterns (only when their hashes agree), so nothing is copied.
 pub struct PatternIndex {
-    /// 0 for an empty slot, else 1 + an index.
-    slots: Vec<usize>,
+    /// (low 32 bits of the hash, 1 + index), or (0, 0) for an empty slot. Empty while
+    /// the patterns fit in `few`.
+    slots: Vec<(u32, u32)>,
+    /// The first [`Self::FEW`] patterns, searched in order: a typical policy has two or
+    /// three, for which any table costs more than a search.
+    few: [(u32, u32); Self::FEW],
     len: usize,
 }
 
 impl PatternIndex {
+    const FEW: usize = 8;
+
     /// A table for about `count` patterns (it grows if given more).
     pub fn with_capacity(count: usize) -> Self {
         PatternIndex {
-            slots: vec![0; Self::slots_for(count)],
+            slots: if count > Self::FEW {
+                vec![(0, 0); Self::slots_for(count)]
+            } else {
+                Vec::new()
+            },
+            few: [(0, 0); Self::FEW],
             len: 0,
         }
     }
 
     /// At most half the slots in use keeps probe sequences short.
     fn slots_for(count: usize) -> usize {
-        count.saturating_mul(2).next_power_of_two().max(16)
+        count.saturating_mul(2).next_power_of_two().max(4 * Self::FEW)
     }
 
-    /// The index of an earlier pattern equal to `key`, or `None` after recording `key` at
-    /// `index`. `hash` is `key.hash64()`, and `key_at(i)` the pattern recorded at `i`
-    /// with its hash.
+    /// The index of an earlier pattern with this `hash` for which `same(index)` holds, or
+    /// `None` after recording `index` with it. Indices from `u32::MAX - 1` on are not
+    /// recorded (no input gets near: each is a line of a policy file).
     #[inline]
-    pub fn first_or_insert<'k>(
-        &mut self,
-        key: PatternKey<'k>,
-        hash: u64,
-        index: usize,
-        key_at: impl Fn(usize) -> Option<(PatternKey<'k>, u64)>,
-    ) -> Option<usize> {
-        if (self.len + 1) * 2 > self.slots.len() {
-            self.grow(&key_at);
+    pub fn first_or_insert(&mut self, hash: u64, index: usize, same: impl Fn(usize) -> bool) -> Option<usize> {
+        let Ok(slot_value) = u32::try_from(index + 1) else {
+            return None;
+        };
+        let hash = hash as u32;
+        if self.slots.is_empty() {
+            let few = &self.few[..self.len];
+            if let Some(&(_, slot)) = few.iter().find(|&&(h, slot)| h == hash && same(slot as usize - 1)) {
+                return Some(slot as usize - 1);
+            }
+            if self.len < Self::FEW {
+                self.few[self.len] = (hash, slot_value);
+                self.len += 1;
+                return None;
+            }
+            self.grow();
+        } else if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
         }
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
             match self.slots[at] {
-                0 => break,
-                slot if key_at(slot - 1).is_some_and(|(k, h)| h == hash && k == key) => return Some(slot - 1),
+                (_, 0) => break,
+                (h, slot) if h == hash && same(slot as usize - 1) => return Some(slot as usize - 1),
                 _ => at = (at + 1) & mask,
             }
         }
-        self.slots[at] = index + 1;
+        self.slots[at] = (hash, slot_value);
         self.len += 1;
         None
     }
 
-    /// Index every recorded pattern in twice as many slots.
-    fn grow<'k>(&mut self, key_at: &impl Fn(usize) -> Option<(PatternKey<'k>, u64)>) {
-        let size = self.slots.len() * 2;
+    /// Index every recorded pattern in twice as many slots (or enough for a start).
+    fn grow(&mut self) {
+        let size = Self::slots_for(self.len + 1).max(self.slots.len() * 2);
         let mask = size - 1;
-        let mut slots = vec![0; size];
-        for &slot in self.slots.iter().filter(|&&s| s != 0) {
-            let hash = key_at(slot - 1).map_or(0, |(_, h)| h);
+        let mut slots = vec![(0, 0); size];
+        let recorded = if self.slots.is_empty() {
+            &self.few[..self.len]
+        } else {
+            &self.slots[..]
+        };
+        for &(hash, slot) in recorded.iter().filter(|(_, s)| *s != 0) {
             let mut at = hash as usize & mask;
-            while slots[at] != 0 {
+            while slots[at].1 != 0 {
                 at = (at + 1) & mask;
             }
-            slots[at] = slot;
+            slots[at] = (hash, slot);
         }
         self.slots = slots;
     }
@@ -251,58 +275,55 @@ mod tests {
         let names: Vec<String> = (0..100).map(|i| format!("MX{i}.Example.com")).collect();
         let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
         // Recorded: the names at 0..100, the lower-case wildcards at 100..200.
-        let key_at = |i: usize| {
-            let key = match i {
-                0..100 => PatternKey {
-                    wildcard: false,
-                    domain: &names[i],
-                },
-                _ => PatternKey {
-                    wildcard: true,
-                    domain: &lower[i - 100],
-                },
-            };
-            Some((key, key.hash64()))
+        let key_at = |i: usize| match i {
+            0..100 => PatternKey {
+                wildcard: false,
+                domain: &names[i],
+            },
+            _ => PatternKey {
+                wildcard: true,
+                domain: &lower[i - 100],
+            },
         };
         // Sized for fewer than it gets, so it must grow on the way.
         let mut table = PatternIndex::with_capacity(3);
+        let mut insert = |key: PatternKey, index| table.first_or_insert(key.hash64(), index, |i| key_at(i) == key);
         for (i, name) in names.iter().enumerate() {
             let key = PatternKey {
                 wildcard: false,
                 domain: name,
             };
-            assert_eq!(table.first_or_insert(key, key.hash64(), i, key_at), None, "{name}");
+            assert_eq!(insert(key, i), None, "{name}");
         }
         for (i, lower) in lower.iter().enumerate() {
             let key = PatternKey {
                 wildcard: false,
                 domain: lower,
             };
-            assert_eq!(
-                table.first_or_insert(key, key.hash64(), 1000, key_at),
-                Some(i),
-                "{lower}"
-            );
+            assert_eq!(insert(key, 1000), Some(i), "{lower}");
             let wildcard = PatternKey {
                 wildcard: true,
                 domain: lower,
             };
-            assert_eq!(
-                table.first_or_insert(wildcard, wildcard.hash64(), 100 + i, key_at),
-                None,
-                "*.{lower}"
-            );
+            assert_eq!(insert(wildcard, 100 + i), None, "*.{lower}");
         }
         for (i, lower) in lower.iter().enumerate() {
             let wildcard = PatternKey {
                 wildcard: true,
                 domain: lower,
             };
-            assert_eq!(
-                table.first_or_insert(wildcard, wildcard.hash64(), 5000, key_at),
-                Some(100 + i),
-                "*.{lower}"
-            );
+            assert_eq!(insert(wildcard, 5000), Some(100 + i), "*.{lower}");
         }
+    }
+
+    #[test]
+    fn pattern_index_compares_patterns_whose_hashes_agree() {
+        // Every pattern given the same hash: only the comparison tells them apart.
+        let names = ["a.example", "b.example", "A.EXAMPLE", "c.example", "b.example"];
+        let mut table = PatternIndex::with_capacity(names.len());
+        let found: Vec<Option<usize>> = (0..names.len())
+            .map(|i| table.first_or_insert(7, i, |j| names[j].eq_ignore_ascii_case(names[i])))
+            .collect();
+        assert_eq!(found, [None, None, Some(0), None, Some(1)]);
     }
 }

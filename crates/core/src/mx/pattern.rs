@@ -263,7 +263,8 @@ pub(crate) fn ldh_prefix(word: u64) -> (usize, u64) {
     let separators = in_range(word, b'-', b'.');
     let stops = (!(letters | digits | separators) | word) & HIGH;
     let run = (stops.trailing_zeros() / 8) as usize;
-    let kept = if run == 8 { u64::MAX } else { (1u64 << (8 * run)) - 1 };
+    // The bits below the first stop (all of them when there is none), without a branch.
+    let kept = ((stops & stops.wrapping_neg()) >> 7).wrapping_sub(1);
     (run, separators & kept)
 }
 

@@ -7,10 +7,11 @@ crate::rules::rule!("POLICY-MX-DUPLICATE", Info, "RFC 8461 §3.2", Policy, "mx_d
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     // Patterns compare without regard to case; remember the first of each.
     let mut seen = PatternIndex::with_capacity(doc.mx_count());
-    let key_at = |i| doc.mx_pattern_at(i).map(|(p, hash)| (PatternKey::from(p), hash));
     for i in 0..doc.mx_count() {
         let Some((p, hash)) = doc.mx_pattern_at(i) else { continue };
-        if let Some(first) = seen.first_or_insert(PatternKey::from(p), hash, i, key_at) {
+        let key = PatternKey::from(p);
+        let same = |j| doc.mx_pattern_at(j).is_some_and(|(q, _)| PatternKey::from(q) == key);
+        if let Some(first) = seen.first_or_insert(hash, i, same) {
             let (f, first) = (doc.mx_field_at(i), doc.mx_field_at(first));
             let line = doc.line(f.line);
             let whole = Span::new(line.span.start, line.term_span.end);
