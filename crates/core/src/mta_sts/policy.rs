@@ -3,8 +3,8 @@
 
 use super::MxList;
 use crate::diagnostic::Span;
+use crate::mx::PatternKey;
 use crate::mx::pattern::{self, PatternRef};
-use crate::mx::{CaseFoldHash, PatternKey};
 use crate::text::{is_wsp, leading_wsp, trailing_wsp};
 use serde::Serialize;
 
@@ -300,9 +300,13 @@ impl<'a> PolicyDoc<'a> {
         let mut first = [None; 4];
         let (mut lf_lines, mut crlf_lines) = (0, 0);
         let mut pos = body_start;
+        // Every line ends at the next LF (or the end): found for all lines at once, which
+        // costs far less than looking for each.
+        let mut newlines = memchr::memchr_iter(b'\n', src);
         // One pass over the bytes: each line's end and first `:`, and the odd line breaks.
         while pos < src.len() {
-            if let Some(plain) = plain_mx_line(src, pos).filter(|_| plain_mx_fast_path) {
+            let newline = newlines.next().unwrap_or(src.len());
+            if let Some(plain) = plain_mx_line(src, pos, newline).filter(|_| plain_mx_fast_path) {
                 let value = Span::new(pos + MX_PREFIX.len(), plain.end);
                 let kind = if plain.domain_start != value.start {
                     mx_wildcards.push(mx.len());
@@ -374,6 +378,11 @@ impl<'a> PolicyDoc<'a> {
                 }
                 i += 1;
             };
+            debug_assert_eq!(
+                next,
+                (newline + 1).min(src.len()),
+                "the line scan and the LF search disagree"
+            );
             let span = Span::new(pos, content_end);
             let mut normal = false;
             if let Shape::Field { name, value, colon } = shape_of(src, span, colon)
@@ -654,72 +663,31 @@ struct PlainMx {
     hash: u64,
 }
 
-/// The eight bytes at `at`, little-endian, zero past the end of `src`.
+/// The line at `pos`, whose LF is at `newline` (`src.len()` for the last line without
+/// one), when it is `mx: ` and a plain pattern (what [`pattern::parse_str`] accepts
+/// without its full parser: LDH labels of at most 63 bytes with no `-` or `.` next to
+/// another, at most 253 bytes, after an optional `*.`). Nearly every line of a large
+/// policy is one; anything else goes to the general line scan, which makes the same line
+/// of it.
 #[inline]
-fn word_at(src: &[u8], at: usize) -> u64 {
-    match src.get(at..).and_then(|rest| rest.first_chunk::<8>()) {
-        Some(chunk) => u64::from_le_bytes(*chunk),
-        None => src
-            .get(at..)
-            .unwrap_or_default()
-            .iter()
-            .rev()
-            .fold(0, |word, &b| (word << 8) | u64::from(b)),
-    }
-}
-
-/// The line at `pos`, when it is `mx: ` and a plain pattern (what
-/// [`pattern::parse_str`] accepts without its full parser: LDH labels of at most 63
-/// bytes with no `-` or `.` next to another, at most 253 bytes, after an optional `*.`)
-/// ended by CRLF, LF or the end of the file. Nearly every line of a large policy is one;
-/// this reads it in one pass, eight bytes at a time, and anything else goes to the
-/// general line scan, which makes the same line of it.
-fn plain_mx_line(src: &[u8], pos: usize) -> Option<PlainMx> {
+fn plain_mx_line(src: &[u8], pos: usize, newline: usize) -> Option<PlainMx> {
     let value_start = pos + MX_PREFIX.len();
-    if src.get(pos..value_start)? != MX_PREFIX {
+    if src.get(pos..value_start)? != MX_PREFIX || newline < value_start {
         return None;
     }
-    let domain_start = if src.get(value_start..value_start + 2) == Some(b"*.") {
-        value_start + 2
+    let (end, term, next) = if newline == src.len() {
+        (newline, Term::Eof, newline)
+    } else if src[newline - 1] == b'\r' {
+        (newline - 1, Term::CrLf, newline + 1)
     } else {
-        value_start
+        (newline, Term::Lf, newline + 1)
     };
-    let mut end = domain_start;
-    // As if a `.` came first: a name cannot start with `.` or `-`.
-    let mut after_separator = true;
-    let mut hash = CaseFoldHash::default();
-    loop {
-        let word = word_at(src, end);
-        let (run, separators) = pattern::ldh_prefix(word);
-        if !pattern::separators_apart(separators, after_separator) {
-            return None;
-        }
-        end += run;
-        if run == 8 {
-            hash.word(word);
-            after_separator = separators >> 63 != 0;
-            continue;
-        }
-        if run > 0 {
-            // The name ends inside this word: hash its bytes, zero above them.
-            hash.word(word & ((1 << (8 * run)) - 1));
-            after_separator = separators >> (8 * run - 1) & 1 != 0;
-        }
-        break;
-    }
-    let (term, next) = match src.get(end) {
-        None => (Term::Eof, end),
-        Some(b'\n') => (Term::Lf, end + 1),
-        Some(b'\r') if src.get(end + 1) == Some(&b'\n') => (Term::CrLf, end + 2),
-        // Anything else, a CR alone among them, is for the general scan.
-        Some(_) => return None,
-    };
-    let domain = &src[domain_start..end];
-    // Only a long name can hold a long label.
-    if after_separator
-        || end - value_start > 253
-        || (domain.len() > 63 && domain.split(|&b| b == b'.').any(|label| label.len() > 63))
-    {
+    let wildcard = src.get(value_start..value_start + 2) == Some(b"*.");
+    let domain_start = value_start + if wildcard { 2 } else { 0 };
+    // A CR alone, or any other byte outside the name's, makes the name not plain.
+    let domain = src.get(domain_start..end)?;
+    let hash = pattern::plain_name(domain)?;
+    if end - value_start > 253 {
         return None;
     }
     Some(PlainMx {
@@ -727,7 +695,7 @@ fn plain_mx_line(src: &[u8], pos: usize) -> Option<PlainMx> {
         end,
         term,
         next,
-        hash: hash.finish(domain.len(), domain_start != value_start),
+        hash: hash.finish(domain.len(), wildcard),
     })
 }
 
@@ -896,7 +864,12 @@ mod tests {
             );
             let mut pos = fast.body_start;
             for line in fast.lines() {
-                fast_lines += usize::from(plain_mx_line(&src, pos).is_some());
+                let newline = if line.term == Term::Eof {
+                    src.len()
+                } else {
+                    line.term_span.end - 1
+                };
+                fast_lines += usize::from(plain_mx_line(&src, pos, newline).is_some());
                 pos = line.term_span.end;
             }
         }

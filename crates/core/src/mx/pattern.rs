@@ -1,5 +1,6 @@
 //! `sts-policy-mx-value = ["*."] Domain` with RFC 5321 `Domain`.
 
+use super::CaseFoldHash;
 use std::fmt;
 
 /// A valid `mx` pattern. `domain` keeps the case it was written in.
@@ -202,58 +203,72 @@ fn parse_full(value: &[u8]) -> Result<PatternRef<'_>, PatternError> {
 /// is accepted here, it accepts the same way.
 fn plain_domain_start(value: &[u8]) -> Option<usize> {
     let start = if value.starts_with(b"*.") { 2 } else { 0 };
-    let domain = &value[start..];
-    if domain.is_empty() || value.len() > 253 {
+    if value.len() > 253 {
         return None;
     }
-    // Eight bytes at a time: names are short, and a byte loop costs several times more.
-    // As if a `.` came first, so a name cannot start with `.` or `-`.
-    let mut last_was_separator = true;
-    let mut words = domain.chunks_exact(8);
+    plain_name(&value[start..]).map(|_| start)
+}
+
+/// When `name` is a domain of the common kind ([`plain_domain_start`], but for the
+/// length of the whole pattern, which is the caller's), its hash so far: the words of
+/// [`super::PatternKey::hash64`], to be finished with the length.
+///
+/// Eight bytes at a time and without a branch per byte: names are short, a byte loop
+/// costs several times more, and a policy file is mostly names.
+#[inline]
+pub(crate) fn plain_name(name: &[u8]) -> Option<CaseFoldHash> {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut hash = CaseFoldHash::default();
+    // High bits of the bytes that break the rules.
+    let mut bad = 0u64;
+    // Bit 7 set when the byte before the current word is `-` or `.`; as if a `.` came
+    // first, so a name cannot start with either.
+    let mut separator_before = 0x80u64;
+    let mut words = name.chunks_exact(8);
     for chunk in &mut words {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(chunk);
-        last_was_separator = plain_word(u64::from_le_bytes(bytes), 8, last_was_separator)?;
+        let word = chunk.first_chunk::<8>().map_or(0, |c| u64::from_le_bytes(*c));
+        let (plain, separators) = ldh_classes(word);
+        bad |= !plain | separators & ((separators << 8) | separator_before);
+        separator_before = separators >> 56;
+        hash.word(word);
     }
     let tail = words.remainder();
-    if !tail.is_empty() {
-        let word = tail.iter().rev().fold(0u64, |word, &b| (word << 8) | u64::from(b));
-        last_was_separator = plain_word(word, tail.len(), last_was_separator)?;
-    }
-    if last_was_separator {
+    let ends_in_separator = if tail.is_empty() {
+        name.is_empty() || separator_before != 0
+    } else {
+        // The tail, zero above its last byte: the last eight bytes shifted down when the
+        // name has that many (a load of fixed size), else byte by byte.
+        let word = match name.len().checked_sub(8).and_then(|at| name[at..].first_chunk::<8>()) {
+            Some(last) => u64::from_le_bytes(*last) >> (8 * (8 - tail.len())),
+            None => tail.iter().rev().fold(0, |word, &b| (word << 8) | u64::from(b)),
+        };
+        let real = (1u64 << (8 * tail.len())) - 1;
+        let (plain, separators) = ldh_classes(word);
+        let separators = separators & real;
+        bad |= (!plain & real) | separators & ((separators << 8) | separator_before);
+        hash.word(word);
+        separators >> (8 * tail.len() - 1) != 0
+    };
+    if bad & HIGH != 0 || ends_in_separator {
         return None;
     }
     // Only a long name can hold a long label.
-    if domain.len() > 63 && domain.split(|&b| b == b'.').any(|label| label.len() > 63) {
+    if name.len() > 63 && name.split(|&b| b == b'.').any(|label| label.len() > 63) {
         return None;
     }
-    Some(start)
+    Some(hash)
 }
 
-/// Judge `len` bytes of a name (little-endian in `word`, zero above) for
-/// [`plain_domain_start`]: every byte a letter, digit, `-` or `.`, and no two of `-` and
-/// `.` side by side, counting the byte before (`separator_before`). Returns whether the
-/// last byte is `-` or `.`, or `None` when the bytes are not plain.
-fn plain_word(word: u64, len: usize, separator_before: bool) -> Option<bool> {
-    let (run, separators) = ldh_prefix(word);
-    if run < len {
-        return None;
-    }
-    if !separators_apart(separators, separator_before) {
-        return None;
-    }
-    Some(separators & (0x80 << (8 * (len - 1))) != 0)
-}
-
-/// The leading bytes of `word` (eight bytes, little-endian) that are letters, digits,
-/// `-` or `.`: how many (0 to 8), and the high bit of each of them that is `-` or `.`.
+/// For eight bytes little-endian in `word`: the high bit of each byte that is a letter,
+/// digit, `-` or `.`, and of each that is `-` or `.`. A byte of 0x80 or more is neither;
+/// the marks of the bytes after it may be wrong, which only matters to a name it has
+/// already ruled out.
 #[inline]
-pub(crate) fn ldh_prefix(word: u64) -> (usize, u64) {
+fn ldh_classes(word: u64) -> (u64, u64) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     // For a byte below 0x80 no sum carries into the next byte, so the high bit of each
-    // such byte says whether it is in `lo..=hi`. A byte of 0x80 or more is a stop, and
-    // a carry out of it can only disturb the bytes after it.
+    // such byte says whether it is in `lo..=hi`.
     let in_range = |w: u64, lo: u8, hi: u8| {
         (w.wrapping_add(ONES * u64::from(0x80 - lo))) & !(w.wrapping_add(ONES * u64::from(0x7F - hi))) & HIGH
     };
@@ -261,18 +276,7 @@ pub(crate) fn ldh_prefix(word: u64) -> (usize, u64) {
     let letters = in_range(word | (ONES * 0x20), b'a', b'z');
     let digits = in_range(word, b'0', b'9');
     let separators = in_range(word, b'-', b'.');
-    let stops = (!(letters | digits | separators) | word) & HIGH;
-    let run = (stops.trailing_zeros() / 8) as usize;
-    // The bits below the first stop (all of them when there is none), without a branch.
-    let kept = ((stops & stops.wrapping_neg()) >> 7).wrapping_sub(1);
-    (run, separators & kept)
-}
-
-/// Whether no two of the separators (high bits, as [`ldh_prefix`] gives them) are side
-/// by side, counting a separator just before the first byte.
-#[inline]
-pub(crate) fn separators_apart(separators: u64, separator_before: bool) -> bool {
-    separators & (separators << 8) == 0 && !(separator_before && separators & 0x80 != 0)
+    ((letters | digits | separators) & !word, separators)
 }
 
 /// RFC 5321 `Domain`, plus the DNS length limits.
