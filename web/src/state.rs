@@ -1453,34 +1453,13 @@ mod tests {
         assert_eq!(state.fragment().unwrap(), "#/lint");
     }
 
-    use mtasts_core::check::{self, CheckEvidence, DnsAnswer};
+    use mtasts_core::check::{self, CheckEvidence};
 
     /// What a check of example.com saw with no proxy: the `_mta-sts` record only.
     fn check_evidence() -> CheckEvidence {
-        let mut evidence = CheckEvidence::new("example.com");
-        evidence.resolver = Some(default_resolver().to_string());
-        evidence.checked_at = Some(NOW);
-        for q in check::questions("example.com") {
-            let txt = q.name == "_mta-sts.example.com" && q.rtype == check::RType::TXT;
-            evidence.dns.push(DnsAnswer {
-                name: q.name.clone(),
-                rtype: Some(q.rtype),
-                rcode: Some(if txt { "NOERROR" } else { "NXDOMAIN" }.to_string()),
-                records: if txt {
-                    vec![check::DnsRecord {
-                        name: q.name.clone(),
-                        rtype: "TXT".into(),
-                        ttl: 300,
-                        data: "\"v=STSv1; id=20260101\"".into(),
-                    }]
-                } else {
-                    Vec::new()
-                },
-                elapsed_ms: Some(12),
-                ..DnsAnswer::default()
-            });
-        }
-        evidence.fetch_unavailable = Some("no proxy answered at /api/v1/policy: HTTP 404".into());
+        let evidence = mtasts_check_worker::fixtures::evidence_without_proxy();
+        assert_eq!(evidence.resolver.as_deref(), Some(default_resolver()));
+        assert_eq!(evidence.checked_at, Some(NOW));
         evidence
     }
 

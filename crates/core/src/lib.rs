@@ -16,6 +16,8 @@ pub mod probe;
 pub mod report;
 pub mod rule;
 pub mod rules;
+#[cfg(test)]
+pub(crate) mod test_rng;
 pub mod text;
 pub mod tlsrpt;
 pub mod txt;

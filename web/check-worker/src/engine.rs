@@ -375,37 +375,9 @@ fn certificate_rows(c: &Certificate, rows: &mut Vec<(&'static str, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::evidence_without_proxy;
     use crate::model::{self, STEP_LABELS};
-    use mtasts_core::check::{DnsRecord, RType, Verdict};
-
-    /// What a check of example.com saw with no proxy: the `_mta-sts` record only.
-    pub fn evidence_without_proxy() -> CheckEvidence {
-        let mut evidence = CheckEvidence::new("example.com");
-        evidence.resolver = Some(model::RESOLVERS[0].1.to_string());
-        evidence.checked_at = Some(1_767_225_600);
-        for q in check::questions("example.com") {
-            let txt = q.name == "_mta-sts.example.com" && q.rtype == RType::TXT;
-            evidence.dns.push(DnsAnswer {
-                name: q.name.clone(),
-                rtype: Some(q.rtype),
-                rcode: Some(if txt { "NOERROR" } else { "NXDOMAIN" }.to_string()),
-                records: if txt {
-                    vec![DnsRecord {
-                        name: q.name.clone(),
-                        rtype: "TXT".into(),
-                        ttl: 300,
-                        data: "\"v=STSv1; id=20260101\"".into(),
-                    }]
-                } else {
-                    Vec::new()
-                },
-                elapsed_ms: Some(12),
-                ..DnsAnswer::default()
-            });
-        }
-        evidence.fetch_unavailable = Some("no proxy answered at /api/v1/policy: HTTP 404".into());
-        evidence
-    }
+    use mtasts_core::check::Verdict;
 
     #[test]
     fn the_page_step_labels_agree_with_the_engine() {

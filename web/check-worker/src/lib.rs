@@ -10,5 +10,8 @@ pub mod model;
 #[cfg(feature = "engine")]
 pub mod engine;
 
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+
 #[cfg(all(feature = "engine", target_arch = "wasm32"))]
 pub mod browser;

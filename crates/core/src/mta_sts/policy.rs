@@ -844,13 +844,7 @@ mod tests {
 
     #[test]
     fn plain_mx_fast_path_matches_general_scan() {
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1d);
         let mut fast_lines = 0;
         for _ in 0..50_000 {
             let src = mx_heavy_input(&mut next);
@@ -903,13 +897,7 @@ mod tests {
             b"abcdefghijklmnop",
             b"\x00",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut src = Vec::new();
             for _ in 0..next() % 24 {

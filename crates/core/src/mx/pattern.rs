@@ -390,13 +390,7 @@ mod tests {
     #[test]
     fn plain_check_agrees_with_full_parser() {
         const ALPHABET: &[u8] = b"aAxXnN09-.*_ \xc3/:@[`{,\r\x7f\x00zZ";
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::test_rng::xorshift(0x2545_f491_4f6c_dd1d);
         let mut accepted = 0;
         for _ in 0..200_000 {
             let len = (next() % 14) as usize;
