@@ -603,6 +603,12 @@ impl<'a> PolicyDoc<'a> {
             .map(|r| (self.mx_field(r), self.mx_pattern(r)))
     }
 
+    /// Which `mx` lines (by index among them, for [`Self::mx_pattern_at`]) hold a valid
+    /// wildcard pattern, in order.
+    pub fn mx_wildcard_indices(&self) -> impl DoubleEndedIterator<Item = usize> + ExactSizeIterator + '_ {
+        self.mx_wildcards.iter().copied()
+    }
+
     /// Every `mx` line with a valid wildcard pattern (`*.example.com`), in order.
     pub fn mx_wildcards(&self) -> impl Iterator<Item = (FieldRef, PatternRef<'a>)> + '_ {
         self.mx_wildcards

@@ -221,6 +221,27 @@ impl PatternIndex {
         None
     }
 
+    /// The index of a recorded pattern with this `hash` for which `same(index)` holds.
+    pub fn find(&self, hash: u64, same: impl Fn(usize) -> bool) -> Option<usize> {
+        let hash = hash as u32;
+        if self.slots.is_empty() {
+            let few = &self.few[..self.len];
+            return few
+                .iter()
+                .find(|&&(h, slot)| h == hash && same(slot as usize - 1))
+                .map(|&(_, slot)| slot as usize - 1);
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            match self.slots[at] {
+                (_, 0) => return None,
+                (h, slot) if h == hash && same(slot as usize - 1) => return Some(slot as usize - 1),
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
     /// Index every recorded pattern in twice as many slots (or enough for a start).
     fn grow(&mut self) {
         let size = Self::slots_for(self.len + 1).max(self.slots.len() * 2);
@@ -241,30 +262,6 @@ impl PatternIndex {
         self.slots = slots;
     }
 }
-
-/// FNV-1a: a fast hash for short keys that an attacker does not choose adversarially
-/// against this process (the linter runs on the user's own input).
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 ^= n;
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// A hash map keyed by patterns, case-insensitively.
-pub type PatternMap<'a, V> = std::collections::HashMap<PatternKey<'a>, V, std::hash::BuildHasherDefault<Fnv>>;
 
 #[cfg(test)]
 mod tests {
@@ -346,6 +343,40 @@ mod tests {
             }
             let mean = f64::from(probes) / 3000.0;
             assert!(mean < 1.6, "{}: {mean:.2} probes per insert", family(0));
+        }
+    }
+
+    #[test]
+    fn pattern_index_finds_without_recording() {
+        let names: Vec<String> = (0..40).map(|i| format!("mx{i}.example.com")).collect();
+        let key = |i: usize| PatternKey {
+            wildcard: false,
+            domain: &names[i],
+        };
+        // Few patterns (searched), then many (a table).
+        for count in [5, 40] {
+            let mut table = PatternIndex::with_capacity(count);
+            for i in 0..count {
+                table.first_or_insert(key(i).hash64(), i, |j| key(j) == key(i));
+            }
+            for (i, name) in names.iter().enumerate().take(count) {
+                let upper = name.to_ascii_uppercase();
+                let probe = PatternKey {
+                    wildcard: false,
+                    domain: &upper,
+                };
+                assert_eq!(table.find(probe.hash64(), |j| key(j) == probe), Some(i), "{upper}");
+            }
+            let absent = PatternKey {
+                wildcard: true,
+                domain: &names[0],
+            };
+            assert_eq!(table.find(absent.hash64(), |j| key(j) == absent), None);
+            assert_eq!(
+                table.first_or_insert(absent.hash64(), 99, |j| j == 99),
+                None,
+                "find recorded nothing"
+            );
         }
     }
 

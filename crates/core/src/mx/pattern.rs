@@ -397,7 +397,7 @@ mod tests {
             let mut value: Vec<u8> = (0..len)
                 .map(|_| ALPHABET[(next() % ALPHABET.len() as u64) as usize])
                 .collect();
-            if next() % 4 == 0 {
+            if next().is_multiple_of(4) {
                 value.splice(0..0, *b"*.");
             }
             check_same(&value, &mut accepted);

@@ -9,8 +9,32 @@ const MULTI_LABEL: &[&str] = &[
     "com.ru", "com.es", "com.pt", "co.at", "or.at", "gv.at", "com.de", "eu.com", "uk.com", "us.com",
 ];
 
-/// Whether `domain` (without `*.`) is a public suffix.
+/// Whether `domain` (without `*.`) is a public suffix, in any case.
 pub fn is_public_suffix(domain: &str) -> bool {
-    let d = domain.to_ascii_lowercase();
-    !d.contains('.') || MULTI_LABEL.contains(&d.as_str())
+    // Every listed suffix has two labels: a name with more is none of them, and a large
+    // policy asks this of every wildcard.
+    match domain.bytes().filter(|&b| b == b'.').count() {
+        0 => true,
+        1 => MULTI_LABEL.iter().any(|s| s.eq_ignore_ascii_case(domain)),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_labels_and_listed_registries_are_public_suffixes() {
+        for d in ["com", "COM", "co.uk", "Co.UK", "com.au", "us.com"] {
+            assert!(is_public_suffix(d), "{d}");
+        }
+        for d in ["example.com", "mx.co.uk", "example.co.uk", "uk.co", "co.uk.example"] {
+            assert!(!is_public_suffix(d), "{d}");
+        }
+        assert!(
+            MULTI_LABEL.iter().all(|s| s.matches('.').count() == 1),
+            "the early answer relies on it"
+        );
+    }
 }

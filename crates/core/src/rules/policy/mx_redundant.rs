@@ -1,6 +1,6 @@
 use crate::diagnostic::Sink;
 use crate::mta_sts::policy::*;
-use crate::mx::{PatternKey, PatternMap};
+use crate::mx::{PatternIndex, PatternKey};
 
 crate::rules::rule!("POLICY-MX-REDUNDANT", Info, "RFC 8461 §4.1", Policy, "mx_redundant.md");
 
@@ -32,16 +32,24 @@ fn check_by_search(doc: &PolicyDoc, out: &mut Sink) {
 
 fn check_by_index(doc: &PolicyDoc, out: &mut Sink) {
     // `*.S` covers `L.S`: index the wildcards by S, then look each literal's parent up.
-    let wildcards: PatternMap<crate::mx::PatternRef> = doc
-        .mx_wildcards()
-        .map(|(_, p)| (PatternKey { wildcard: false, domain: p.domain }, p))
-        .collect();
+    let mut wildcards = PatternIndex::with_capacity(doc.mx_wildcard_indices().len());
+    let domain_at = |i| doc.mx_pattern_at(i).map(|(w, _)| w.domain);
+    // From the last, so that of equal wildcards the last names the cover, as in the search.
+    for i in doc.mx_wildcard_indices().rev() {
+        let Some((w, hash)) = doc.mx_pattern_at(i) else { continue };
+        wildcards.first_or_insert(hash, i, |j| domain_at(j).is_some_and(|d| d.eq_ignore_ascii_case(w.domain)));
+    }
     for (f, p) in doc.mx_patterns().filter(|(_, p)| !p.wildcard) {
         let Some((label, parent)) = p.domain.split_once('.') else { continue };
         if label.is_empty() {
             continue;
         }
-        if let Some(w) = wildcards.get(&PatternKey { wildcard: false, domain: parent }) {
+        let cover = PatternKey {
+            wildcard: true,
+            domain: parent,
+        };
+        let found = wildcards.find(cover.hash64(), |j| domain_at(j).is_some_and(|d| d.eq_ignore_ascii_case(parent)));
+        if let Some((w, _)) = found.and_then(|j| doc.mx_pattern_at(j)) {
             out.report(&RULE, f.value, format!("mx `{p}` is already covered by `{w}`"));
         }
     }
