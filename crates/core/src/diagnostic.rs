@@ -115,6 +115,48 @@ impl Diagnostic {
     }
 }
 
+/// A finding's message: text, or a closure that makes it. A rule that fires on every
+/// line of a large input passes a closure, so that only the findings [`Sink`] keeps (at
+/// most [`Sink::CAP`] a rule) are formatted.
+pub trait Message {
+    fn into_message(self) -> String;
+}
+
+impl Message for String {
+    fn into_message(self) -> String {
+        self
+    }
+}
+
+impl Message for &str {
+    fn into_message(self) -> String {
+        self.to_string()
+    }
+}
+
+impl<F: FnOnce() -> String> Message for F {
+    fn into_message(self) -> String {
+        self()
+    }
+}
+
+/// A finding's fix: a [`Fix`], or a closure that makes it (as for [`Message`]).
+pub trait MakeFix {
+    fn into_fix(self) -> Fix;
+}
+
+impl MakeFix for Fix {
+    fn into_fix(self) -> Fix {
+        self
+    }
+}
+
+impl<F: FnOnce() -> Fix> MakeFix for F {
+    fn into_fix(self) -> Fix {
+        self()
+    }
+}
+
 /// Where rules put their findings. Caps each code at [`Sink::CAP`] findings so that a
 /// megabyte of junk gives a readable list, and counts what it left out.
 #[derive(Default)]
@@ -132,7 +174,7 @@ impl Sink {
     }
 
     /// Report `rule` at `span` with its default severity.
-    pub fn report(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>) -> Option<&mut Diagnostic> {
+    pub fn report(&mut self, rule: &'static Rule, span: Span, message: impl Message) -> Option<&mut Diagnostic> {
         self.report_as(rule, rule.severity, span, message)
     }
 
@@ -142,7 +184,7 @@ impl Sink {
         rule: &'static Rule,
         severity: Severity,
         span: Span,
-        message: impl Into<String>,
+        message: impl Message,
     ) -> Option<&mut Diagnostic> {
         let slot = match self.counts.iter().position(|(c, _)| *c == rule.code) {
             Some(i) => i,
@@ -160,7 +202,7 @@ impl Sink {
             rule,
             severity,
             span,
-            message: message.into(),
+            message: message.into_message(),
             fix: None,
             line: 0,
             column: 0,
@@ -171,9 +213,9 @@ impl Sink {
     }
 
     /// Report with a fix attached.
-    pub fn report_fix(&mut self, rule: &'static Rule, span: Span, message: impl Into<String>, fix: Fix) {
+    pub fn report_fix(&mut self, rule: &'static Rule, span: Span, message: impl Message, fix: impl MakeFix) {
         if let Some(d) = self.report(rule, span, message) {
-            d.fix = Some(fix);
+            d.fix = Some(fix.into_fix());
         }
     }
 

@@ -199,7 +199,8 @@ pub struct PolicyDoc<'a> {
     /// a large policy is thousands of them, and the rules that want the others should not
     /// walk past them.
     other_fields: Vec<(Key, FieldRef)>,
-    odd_lines: Vec<usize>,
+    /// The lines the line rules look at, whole: several rules read each of them.
+    odd_lines: Vec<(usize, Line)>,
     /// Each `mx` line whose value is not a valid pattern (an index into `mx`), and why.
     mx_errors: Vec<(usize, pattern::PatternError)>,
     /// Indices into `mx` of the valid wildcard patterns.
@@ -385,7 +386,8 @@ impl<'a> PolicyDoc<'a> {
             );
             let span = Span::new(pos, content_end);
             let mut normal = false;
-            if let Shape::Field { name, value, colon } = shape_of(src, span, colon)
+            let shape = shape_of(src, span, colon);
+            if let Shape::Field { name, value, colon } = shape
                 && let Some(key) = Key::from_name(&src[name.start..name.end])
             {
                 let field = FieldRef {
@@ -429,7 +431,19 @@ impl<'a> PolicyDoc<'a> {
                 normal = name.start == span.start && name.end == colon;
             }
             if !normal {
-                odd_lines.push(lines.len());
+                odd_lines.push((
+                    lines.len(),
+                    Line {
+                        span,
+                        term: match next - content_end {
+                            0 => Term::Eof,
+                            1 => Term::Lf,
+                            _ => Term::CrLf,
+                        },
+                        term_span: Span::new(content_end, next),
+                        shape,
+                    },
+                ));
             }
             lines.push(LineRec {
                 start: pos,
@@ -501,7 +515,7 @@ impl<'a> PolicyDoc<'a> {
     /// Lines that are not a plainly written registered field (blank, indented, comments,
     /// unknown or malformed names): the only lines the line rules need to look at.
     pub fn odd_lines(&self) -> impl Iterator<Item = (usize, Line)> + '_ {
-        self.odd_lines.iter().map(|&i| (i, self.line(i)))
+        self.odd_lines.iter().copied()
     }
 
     /// Nothing but whitespace after the BOM.

@@ -21,7 +21,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         };
         let span = Span::new(at, at + len);
         if len == 1 {
-            let message = format!("{name} on line {}: only LF and CRLF end lines", i + 1);
+            let message = || format!("{name} on line {}: only LF and CRLF end lines", i + 1);
             if src[at] == b'\r' {
                 let fix = if src.get(at + 1) == Some(&b'\r') || at + 1 == line.span.end {
                     Fix::one("remove the extra CR", Edit::delete(span))
@@ -41,7 +41,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
                 &RULE,
                 severity,
                 span,
-                format!("{name} on line {}: it is not a line break here, though some parsers treat it as one", i + 1),
+                || format!("{name} on line {}: it is not a line break here, though some parsers treat it as one", i + 1),
             );
         }
     }

@@ -13,8 +13,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report_fix(
                 &RULE,
                 whole,
-                format!("line {} is empty; a policy has no blank lines, not even at the end", i + 1),
-                Fix::one("remove the empty line", Edit::delete(whole)),
+                || format!("line {} is empty; a policy has no blank lines, not even at the end", i + 1),
+                || Fix::one("remove the empty line", Edit::delete(whole)),
             );
         }
     }

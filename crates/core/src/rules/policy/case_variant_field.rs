@@ -11,13 +11,13 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     for (_, line) in doc.odd_lines() {
         let Shape::Field { name, .. } = line.shape else { continue };
         let Some(key) = Key::case_variant(doc.bytes(name)) else { continue };
-        let message = format!(
+        let message = || format!(
             "`{}` is not `{}`: field names are case-sensitive, so senders ignore this line as an unknown field",
             show(doc.bytes(name)),
             key.name()
         );
         if doc.first(key).is_none() && doc.odd_lines().filter(|(_, l)| matches!(l.shape, Shape::Field { name, .. } if Key::case_variant(doc.bytes(name)) == Some(key))).count() == 1 || (key == Key::Mx && doc.first(key).is_none()) {
-            out.report_fix(&RULE, name, message, Fix::one(format!("write `{}`", key.name()), Edit::replace(name, key.name())));
+            out.report_fix(&RULE, name, message, || Fix::one(format!("write `{}`", key.name()), Edit::replace(name, key.name())));
         } else {
             out.report(&RULE, name, message);
         }

@@ -12,17 +12,15 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         let mut all = doc.all(key);
         let Some(first) = all.next() else { continue };
         for later in all {
-            let same = doc.bytes(later.value) == doc.bytes(first.value);
-            let tail = if same {
-                "with the same value".to_string()
-            } else {
-                format!("senders use the first (`{}`) and ignore this one (`{}`)", show(doc.bytes(first.value)), show(doc.bytes(later.value)))
+            let message = || {
+                let tail = if doc.bytes(later.value) == doc.bytes(first.value) {
+                    "with the same value".to_string()
+                } else {
+                    format!("senders use the first (`{}`) and ignore this one (`{}`)", show(doc.bytes(first.value)), show(doc.bytes(later.value)))
+                };
+                format!("`{}` appears again (first on line {}); {tail}", key.name(), first.line + 1)
             };
-            out.report(
-                &RULE,
-                Span::new(doc.line(later.line).span.start, later.value.end),
-                format!("`{}` appears again (first on line {}); {tail}", key.name(), first.line + 1),
-            );
+            out.report(&RULE, Span::new(doc.line(later.line).span.start, later.value.end), message);
         }
     }
 }

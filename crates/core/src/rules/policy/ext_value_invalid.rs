@@ -16,7 +16,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
         }
         let v = doc.bytes(value);
         if v.is_empty() {
-            out.report(&RULE, Span::new(colon, colon + 1), format!("`{}:` has no value; extension values cannot be empty", show(text)));
+            out.report(&RULE, Span::new(colon, colon + 1), || format!("`{}:` has no value; extension values cannot be empty", show(text)));
         } else if let Some(bad) = v.iter().position(|&b| b < 0x20 || b == 0x7f) {
             let at = value.start + bad;
             // Bare CR, VT and FF are reported as line endings.
@@ -24,7 +24,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
                 out.report(
                     &RULE,
                     Span::new(at, at + 1),
-                    format!("control character {} in the value of `{}`", show(&v[bad..bad + 1]), show(text)),
+                    || format!("control character {} in the value of `{}`", show(&v[bad..bad + 1]), show(text)),
                 );
             }
         }

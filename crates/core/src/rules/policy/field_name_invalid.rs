@@ -21,7 +21,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             } else {
                 "may only hold letters, digits, `_`, `-` and `.`".to_string()
             };
-            out.report(&RULE, name, format!("field name `{}` {why}", show(text)));
+            out.report(&RULE, name, || format!("field name `{}` {why}", show(text)));
         }
     }
 }

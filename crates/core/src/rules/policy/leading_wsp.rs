@@ -18,16 +18,16 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report_fix(
                 &RULE,
                 whole,
-                format!("line {} holds only whitespace; a policy has no blank lines", i + 1),
-                Fix::one("remove the line", Edit::delete(whole)),
+                || format!("line {} holds only whitespace; a policy has no blank lines", i + 1),
+                || Fix::one("remove the line", Edit::delete(whole)),
             );
         } else {
             let span = Span::new(line.span.start, line.span.start + lead);
             out.report_fix(
                 &RULE,
                 span,
-                format!("line {} starts with whitespace; it must start with the field name", i + 1),
-                Fix::one("remove the leading whitespace", Edit::delete(span)),
+                || format!("line {} starts with whitespace; it must start with the field name", i + 1),
+                || Fix::one("remove the leading whitespace", Edit::delete(span)),
             );
         }
     }

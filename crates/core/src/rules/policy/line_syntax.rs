@@ -19,8 +19,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
                     out.report_fix(
                         &RULE,
                         line.span,
-                        format!("line {} is a comment; policy files have no comments", i + 1),
-                        Fix::one("remove the comment line", Edit::delete(whole)),
+                        || format!("line {} is a comment; policy files have no comments", i + 1),
+                        || Fix::one("remove the comment line", Edit::delete(whole)),
                     );
                     continue;
                 }
@@ -39,7 +39,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
                         )
                     })
                 });
-                let message = format!("line {} `{}` has no `:`; fields are written `name: value`", i + 1, show(bytes));
+                let message = || format!("line {} `{}` has no `:`; fields are written `name: value`", i + 1, show(bytes));
                 match fix {
                     Some(fix) => out.report_fix(&RULE, line.span, message, fix),
                     None => {
@@ -49,14 +49,14 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             }
             Shape::Field { name, colon, .. } => {
                 if name.is_empty() && name.end == colon {
-                    out.report(&RULE, Span::new(colon, colon + 1), format!("line {} has no field name before `:`", i + 1));
+                    out.report(&RULE, Span::new(colon, colon + 1), || format!("line {} has no field name before `:`", i + 1));
                 } else if name.end < colon {
                     let wsp = Span::new(name.end, colon);
                     out.report_fix(
                         &RULE,
                         wsp,
-                        format!("line {}: whitespace before `:` makes the name `{}` plus a space", i + 1, show(doc.bytes(name))),
-                        Fix::one("remove the whitespace before `:`", Edit::delete(wsp)),
+                        || format!("line {}: whitespace before `:` makes the name `{}` plus a space", i + 1, show(doc.bytes(name))),
+                        || Fix::one("remove the whitespace before `:`", Edit::delete(wsp)),
                     );
                 }
             }

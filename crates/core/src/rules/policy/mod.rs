@@ -16,14 +16,15 @@ crate::rules::rule_group!(RULES, check_all, PolicyDoc<'_>;
 /// case and `-`, `_`, `.` are ignored (`max-age`, `maxage`, `Max-Age`), or a registered
 /// name with digits after it (`mx1`, `mx2`).
 pub(crate) fn likely_meant(name: &[u8]) -> Option<Key> {
-    let squash = |s: &[u8]| -> Vec<u8> {
+    // Compared as they go, without copying: unknown names can be every line of a file.
+    fn squash(s: &[u8]) -> impl Iterator<Item = u8> + '_ {
         s.iter()
             .filter(|b| !matches!(b, b'-' | b'_' | b'.'))
             .map(u8::to_ascii_lowercase)
-            .collect()
-    };
-    let n = squash(name);
-    Key::ALL.into_iter().find(|k| squash(k.name().as_bytes()) == n)
+    }
+    Key::ALL
+        .into_iter()
+        .find(|k| squash(k.name().as_bytes()).eq(squash(name)))
 }
 
 /// Seconds as a rough human duration ("1 day", "2 weeks").

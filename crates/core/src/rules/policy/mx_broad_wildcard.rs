@@ -9,7 +9,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report(
                 &RULE,
                 f.value,
-                format!("mx `{p}` covers every host under the public suffix `{}`: anyone with a certificate there is a valid MX", p.domain),
+                || format!("mx `{p}` covers every host under the public suffix `{}`: anyone with a certificate there is a valid MX", p.domain),
             );
         }
     }

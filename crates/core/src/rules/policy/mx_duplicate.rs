@@ -18,8 +18,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report_fix(
                 &RULE,
                 f.value,
-                format!("mx `{p}` is already listed on line {}", first.line + 1),
-                Fix::one("remove the repeated line", Edit::delete(whole)),
+                || format!("mx `{p}` is already listed on line {}", first.line + 1),
+                || Fix::one("remove the repeated line", Edit::delete(whole)),
             );
         }
     }

@@ -19,16 +19,16 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             .collect();
         if pieces.len() > 1 && pieces.iter().all(|p| pattern::parse(p).is_ok()) {
             let line = doc.line(f.line).span;
-            let lines: Vec<String> = pieces.iter().map(|p| format!("mx: {}", String::from_utf8_lossy(p))).collect();
+            let lines = || pieces.iter().map(|p| format!("mx: {}", String::from_utf8_lossy(p))).collect::<Vec<_>>();
             out.report_fix(
                 &RULE,
                 f.value,
-                format!("`{}` holds {} patterns; each needs its own `mx:` line", show(v), pieces.len()),
-                Fix::one("put each pattern on its own line", Edit::replace(line, lines.join(newline))),
+                || format!("`{}` holds {} patterns; each needs its own `mx:` line", show(v), pieces.len()),
+                || Fix::one("put each pattern on its own line", Edit::replace(line, lines().join(newline))),
             );
             continue;
         }
         let at = f.value.start + at;
-        out.report(&RULE, Span::new(at, (at + 1).min(f.value.end)), format!("mx `{}`: {why}", show(v)));
+        out.report(&RULE, Span::new(at, (at + 1).min(f.value.end)), || format!("mx `{}`: {why}", show(v)));
     }
 }

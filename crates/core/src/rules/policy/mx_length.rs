@@ -12,10 +12,10 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             match label {
                 Some((at, len)) => {
                     let at = f.value.start + at;
-                    out.report(&RULE, Span::new(at, at + len), format!("a label of mx `{}` is {len} octets; at most 63", show(v)));
+                    out.report(&RULE, Span::new(at, at + len), || format!("a label of mx `{}` is {len} octets; at most 63", show(v)));
                 }
                 None => {
-                    out.report(&RULE, f.value, format!("mx `{}` is {total} octets; names are at most 253", show(v)));
+                    out.report(&RULE, f.value, || format!("mx `{}` is {total} octets; names are at most 253", show(v)));
                 }
             }
         }

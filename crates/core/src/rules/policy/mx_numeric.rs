@@ -7,7 +7,7 @@ crate::rules::rule!("POLICY-MX-NUMERIC", Warning, "RFC 8461 §4.1", Policy, "mx_
 pub fn check(doc: &PolicyDoc, out: &mut Sink) {
     for (f, p) in doc.mx_digit_final() {
         if pattern::looks_numeric(p) {
-            out.report(&RULE, f.value, format!("mx `{p}` looks like an IP address; patterns match MX host names, never addresses"));
+            out.report(&RULE, f.value, || format!("mx `{p}` looks like an IP address; patterns match MX host names, never addresses"));
         }
     }
 }

@@ -25,7 +25,7 @@ fn check_by_search(doc: &PolicyDoc, out: &mut Sink) {
             continue;
         }
         if let Some((_, w)) = doc.mx_wildcards().filter(|(_, w)| w.domain.eq_ignore_ascii_case(parent)).last() {
-            out.report(&RULE, f.value, format!("mx `{p}` is already covered by `{w}`"));
+            out.report(&RULE, f.value, || format!("mx `{p}` is already covered by `{w}`"));
         }
     }
 }
@@ -50,7 +50,7 @@ fn check_by_index(doc: &PolicyDoc, out: &mut Sink) {
         };
         let found = wildcards.find(cover.hash64(), |j| domain_at(j).is_some_and(|d| d.eq_ignore_ascii_case(parent)));
         if let Some((w, _)) = found.and_then(|j| doc.mx_pattern_at(j)) {
-            out.report(&RULE, f.value, format!("mx `{p}` is already covered by `{w}`"));
+            out.report(&RULE, f.value, || format!("mx `{p}` is already covered by `{w}`"));
         }
     }
 }

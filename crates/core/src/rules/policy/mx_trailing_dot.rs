@@ -13,8 +13,8 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report_fix(
                 &RULE,
                 dot,
-                format!("mx `{}` ends with `.`; patterns are written without the root dot", show(v)),
-                Fix::one("remove the trailing dot", Edit::delete(dot)),
+                || format!("mx `{}` ends with `.`; patterns are written without the root dot", show(v)),
+                || Fix::one("remove the trailing dot", Edit::delete(dot)),
             );
         }
     }

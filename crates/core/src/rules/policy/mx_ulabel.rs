@@ -15,7 +15,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
                 format!("mx `{}` has non-ASCII characters that cannot be part of a host name", show(v))
             };
             match a_label {
-                Some(a) => out.report_fix(&RULE, f.value, format!("{message} (`{a}`)"), Fix::one(format!("write `{a}`"), Edit::replace(f.value, a))),
+                Some(a) => out.report_fix(&RULE, f.value, || format!("{message} (`{a}`)"), || Fix::one(format!("write `{a}`"), Edit::replace(f.value, a))),
                 None => {
                     out.report(&RULE, f.value, message);
                 }

@@ -13,7 +13,7 @@ pub fn check(doc: &PolicyDoc, out: &mut Sink) {
             out.report(
                 &RULE,
                 Span::new(at, at + 1),
-                format!("mx `{}`: `*` may only be the whole first label, as in `*.example.com`", show(v)),
+                || format!("mx `{}`: `*` may only be the whole first label, as in `*.example.com`", show(v)),
             );
         }
     }
