@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{MX_HOSTS, POLICY, STS, TLSRPT, policy_of_size};
+use common::{MX_HOSTS, POLICY, STS, TLSRPT, policy_of_lines, policy_of_size};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mtasts_core::{Kind, MxHost, lint, lint_policy};
 use std::hint::black_box;
@@ -22,6 +22,20 @@ fn bench_lint(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Bytes(big.len() as u64));
     g.bench_function("policy_64KiB", |b| b.iter(|| lint(Kind::Policy, black_box(&big))));
+    // Other large shapes: every rule that walks the lines or the patterns, and findings
+    // past a rule's cap (which are counted, not formatted).
+    for (name, line) in [
+        (
+            "policy_64KiB_wildcards",
+            (|i| format!("mx: *.mx{i}.example.com")) as fn(usize) -> String,
+        ),
+        ("policy_64KiB_invalid_mx", |i| format!("mx: mx_{i}.example.com")),
+        ("policy_64KiB_unknown_fields", |i| format!("x-field{i}: value")),
+    ] {
+        let src = policy_of_lines(64 * 1024, line);
+        g.throughput(Throughput::Bytes(src.len() as u64));
+        g.bench_function(name, |b| b.iter(|| lint(Kind::Policy, black_box(&src))));
+    }
 
     g.sample_size(100);
     g.throughput(Throughput::Bytes(STS.len() as u64));

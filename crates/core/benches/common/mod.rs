@@ -19,9 +19,15 @@ pub const MX_HOSTS: [&str; 3] = ["mx1.example.com.", "smtp.example.net", "backup
 /// A valid-looking CRLF policy of at most `size` bytes and within one line of it: the
 /// header fields, then as many distinct `mx:` lines as fit.
 pub fn policy_of_size(size: usize) -> Vec<u8> {
+    policy_of_lines(size, |i| format!("mx: mx{i}.example.com"))
+}
+
+/// The header fields, then as many lines `line(0)`, `line(1)`, … as fit in `size` bytes
+/// (CRLF line endings).
+pub fn policy_of_lines(size: usize, line: impl Fn(usize) -> String) -> Vec<u8> {
     let mut out = b"version: STSv1\r\nmode: enforce\r\nmax_age: 604800\r\n".to_vec();
     for i in 0.. {
-        let line = format!("mx: mx{i}.example.com\r\n");
+        let line = format!("{}\r\n", line(i));
         if out.len() + line.len() > size {
             break;
         }
