@@ -186,6 +186,15 @@ impl Sink {
         span: Span,
         message: impl Message,
     ) -> Option<&mut Diagnostic> {
+        // Only the message is generic: the rest is one function for every caller.
+        if !self.admit(rule) {
+            return None;
+        }
+        Some(self.push(rule, severity, span, message.into_message()))
+    }
+
+    /// Whether a finding of `rule` is kept; counts it either way.
+    fn admit(&mut self, rule: &'static Rule) -> bool {
         let slot = match self.counts.iter().position(|(c, _)| *c == rule.code) {
             Some(i) => i,
             None => {
@@ -195,21 +204,26 @@ impl Sink {
         };
         if self.counts[slot].1 >= Self::CAP {
             self.suppressed += 1;
-            return None;
+            return false;
         }
         self.counts[slot].1 += 1;
+        true
+    }
+
+    fn push(&mut self, rule: &'static Rule, severity: Severity, span: Span, message: String) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic {
             rule,
             severity,
             span,
-            message: message.into_message(),
+            message,
             fix: None,
             line: 0,
             column: 0,
             end_line: 0,
             end_column: 0,
         });
-        self.diagnostics.last_mut()
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
     }
 
     /// Report with a fix attached.
